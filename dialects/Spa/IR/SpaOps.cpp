@@ -1,0 +1,1008 @@
+//===- SpaOps.cpp - Spa operations ----------------------------------------===//
+//
+// Part of the SPC project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "spc/Dialect/Spa/IR/Spa.h"
+
+#include "mlir/Dialect/Traits.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallBitVector.h"
+
+using namespace mlir;
+using namespace spc;
+using namespace spc::spa;
+
+#include "spc/Dialect/Spa/IR/SpaInterfaces.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// Constant data helpers
+//===----------------------------------------------------------------------===//
+
+std::optional<RawConstantData> spa::getRawConstantData(ElementsAttr attr) {
+  Type elementType = attr.getElementType();
+  if (!elementType.isIntOrFloat() ||
+      elementType.getIntOrFloatBitWidth() % 8 != 0)
+    return std::nullopt;
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr))
+    return RawConstantData{dense.getRawData(), dense.isSplat()};
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    // A blob elided from the text (`__elided__`) has no data to read.
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob)
+      return std::nullopt;
+    size_t bytes = elementType.getIntOrFloatBitWidth() / 8 *
+                   size_t(resource.getNumElements());
+    if (blob->getData().size() != bytes)
+      return std::nullopt;
+    return RawConstantData{blob->getData(), false};
+  }
+  return std::nullopt;
+}
+
+/// Builds a constant of `type` from `bytes`, in the same storage kind as
+/// `like`: large weights stay resource blobs, small constants stay inline.
+static ElementsAttr buildConstantLike(ElementsAttr like, ShapedType type,
+                                      ArrayRef<char> bytes) {
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(like)) {
+    AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
+        bytes, alignof(std::max_align_t));
+    return DenseResourceElementsAttr::get(
+        type, resource.getRawHandle().getKey(), std::move(blob));
+  }
+  return DenseElementsAttr::getFromRawBuffer(type, bytes);
+}
+
+/// Whether `attr` is a splat equal to `value` (integers compare exactly).
+static bool isSplatOf(Attribute attr, double value) {
+  auto splat = dyn_cast_or_null<SplatElementsAttr>(attr);
+  if (!splat)
+    return false;
+  Type elementType = splat.getElementType();
+  if (isa<FloatType>(elementType))
+    return splat.getSplatValue<APFloat>().isExactlyValue(value);
+  if (isa<IntegerType>(elementType))
+    return splat.getSplatValue<APInt>().getSExtValue() == int64_t(value);
+  return false;
+}
+
+//===----------------------------------------------------------------------===//
+// Verification helpers
+//===----------------------------------------------------------------------===//
+
+static RankedTensorType tensorType(Value value) {
+  return cast<RankedTensorType>(value.getType());
+}
+
+static std::string formatShape(ArrayRef<int64_t> shape) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << '[';
+  llvm::interleaveComma(shape, os, [&](int64_t dim) {
+    if (ShapedType::isDynamic(dim))
+      os << '?';
+    else
+      os << dim;
+  });
+  os << ']';
+  return text;
+}
+
+/// Checks that `type` has `expected`'s rank and agrees with it wherever both
+/// dimensions are static.
+static LogicalResult verifyShape(Operation *op, StringRef what,
+                                 RankedTensorType type,
+                                 ArrayRef<int64_t> expected) {
+  bool matches = type.getRank() == int64_t(expected.size());
+  for (auto [actual, want] : llvm::zip(type.getShape(), expected))
+    if (!ShapedType::isDynamic(actual) && !ShapedType::isDynamic(want) &&
+        actual != want)
+      matches = false;
+  if (!matches)
+    return op->emitOpError() << what << " has shape "
+                             << formatShape(type.getShape()) << ", expected "
+                             << formatShape(expected);
+  return success();
+}
+
+static LogicalResult verifyRank(Operation *op, StringRef what,
+                                RankedTensorType type, int64_t rank) {
+  if (type.getRank() != rank)
+    return op->emitOpError() << "expects " << what << " of rank " << rank
+                             << ", got " << type;
+  return success();
+}
+
+static LogicalResult verifyAxis(Operation *op, StringRef what, int64_t axis,
+                                int64_t rank) {
+  if (axis < 0 || axis >= rank)
+    return op->emitOpError() << what << " " << axis
+                             << " is out of range for a rank-" << rank
+                             << " tensor";
+  return success();
+}
+
+static LogicalResult verifyAllPositive(Operation *op, StringRef what,
+                                       ArrayRef<int64_t> values) {
+  if (llvm::any_of(values, [](int64_t v) { return v <= 0; }))
+    return op->emitOpError() << what << " must be positive";
+  return success();
+}
+
+static LogicalResult verifyNonNegative(Operation *op, StringRef what,
+                                       ArrayRef<int64_t> values) {
+  if (llvm::any_of(values, [](int64_t v) { return v < 0; }))
+    return op->emitOpError() << what << " must be non-negative";
+  return success();
+}
+
+static bool isInteger8(Type type) {
+  auto intType = dyn_cast<IntegerType>(type);
+  return intType && intType.getWidth() == 8;
+}
+
+static bool isInteger32(Type type) {
+  auto intType = dyn_cast<IntegerType>(type);
+  return intType && intType.getWidth() == 32;
+}
+
+/// Contractions are either float with one element type throughout, or 8-bit
+/// integer with 32-bit integer accumulation (and bias), which is how the
+/// int8 engines of every preset accumulate.
+static LogicalResult verifyContractionTypes(Operation *op, Type lhs, Type rhs,
+                                            Type result, Value bias) {
+  Type biasType = bias ? tensorType(bias).getElementType() : Type();
+  if (isa<FloatType>(lhs)) {
+    if (rhs != lhs || result != lhs || (biasType && biasType != lhs))
+      return op->emitOpError()
+             << "float operands, bias and result must share one element "
+                "type";
+    return success();
+  }
+  if (isInteger8(lhs) && isInteger8(rhs) && isInteger32(result) &&
+      (!biasType || isInteger32(biasType)))
+    return success();
+  return op->emitOpError()
+         << "expects float operands, or 8-bit integer operands with a 32-bit "
+            "integer result and bias";
+}
+
+/// Output extent of a sliding window, as ONNX and PyTorch compute it. Stays
+/// dynamic when the input extent is.
+static int64_t windowOutputSize(int64_t in, int64_t kernel, int64_t stride,
+                                int64_t dilation, int64_t padBegin,
+                                int64_t padEnd, bool ceilMode = false) {
+  if (ShapedType::isDynamic(in) || ShapedType::isDynamic(kernel))
+    return ShapedType::kDynamic;
+  int64_t span = in + padBegin + padEnd - dilation * (kernel - 1) - 1;
+  if (span < 0)
+    return -1;
+  int64_t out = (ceilMode ? llvm::divideCeil(span, stride) : span / stride) + 1;
+  // A ceil-mode window must start inside the input or its leading padding.
+  if (ceilMode && (out - 1) * stride >= in + padBegin)
+    --out;
+  return out;
+}
+
+static LogicalResult verifyWindowAttrs(Operation *op, ArrayRef<int64_t> strides,
+                                       ArrayRef<int64_t> pads,
+                                       ArrayRef<int64_t> dilations) {
+  if (failed(verifyAllPositive(op, "strides", strides)) ||
+      failed(verifyNonNegative(op, "pads", pads)) ||
+      failed(verifyAllPositive(op, "dilations", dilations)))
+    return failure();
+  return success();
+}
+
+static LogicalResult verifyBias(Operation *op, Value bias, int64_t channels) {
+  if (!bias)
+    return success();
+  return verifyShape(op, "bias", tensorType(bias), {channels});
+}
+
+//===----------------------------------------------------------------------===//
+// ConstantOp
+//===----------------------------------------------------------------------===//
+
+OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
+
+//===----------------------------------------------------------------------===//
+// Conv2DOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult Conv2DOp::verify() {
+  RankedTensorType inType = tensorType(getInput());
+  RankedTensorType wType = tensorType(getWeight());
+  RankedTensorType outType = getResult().getType();
+  if (failed(verifyRank(*this, "an NCHW input", inType, 4)) ||
+      failed(verifyRank(*this, "an OIHW weight", wType, 4)) ||
+      failed(verifyContractionTypes(*this, inType.getElementType(),
+                                    wType.getElementType(),
+                                    outType.getElementType(), getBias())) ||
+      failed(verifyWindowAttrs(*this, getStrides(), getPads(), getDilations())))
+    return failure();
+
+  int64_t groups = getGroups();
+  int64_t channels = inType.getDimSize(1);
+  int64_t filters = wType.getDimSize(0);
+  int64_t channelsPerGroup = wType.getDimSize(1);
+  if (!ShapedType::isDynamic(channels) &&
+      !ShapedType::isDynamic(channelsPerGroup) &&
+      channels != channelsPerGroup * groups)
+    return emitOpError() << "input has " << channels
+                         << " channels, but the weight expects "
+                         << channelsPerGroup << " per group x " << groups
+                         << " groups";
+  if (!ShapedType::isDynamic(filters) && filters % groups != 0)
+    return emitOpError() << "output channels (" << filters
+                         << ") are not divisible by groups (" << groups << ")";
+  if (failed(verifyBias(*this, getBias(), filters)))
+    return failure();
+
+  ArrayRef<int64_t> s = getStrides(), p = getPads(), d = getDilations();
+  int64_t h = windowOutputSize(inType.getDimSize(2), wType.getDimSize(2), s[0],
+                               d[0], p[0], p[2]);
+  int64_t w = windowOutputSize(inType.getDimSize(3), wType.getDimSize(3), s[1],
+                               d[1], p[1], p[3]);
+  if (h == -1 || w == -1)
+    return emitOpError() << "dilated kernel is larger than the padded input";
+  return verifyShape(*this, "result", outType,
+                     {inType.getDimSize(0), filters, h, w});
+}
+
+std::optional<int64_t> Conv2DOp::getReductionDim(OpOperand &operand) {
+  // Input channels are the reduced dimension of both the NCHW input and the
+  // OIHW weight; N:M pruning (e.g. NVIDIA's ASP) groups along them.
+  if (&operand == &getInputMutable() || &operand == &getWeightMutable())
+    return 1;
+  return std::nullopt;
+}
+
+//===----------------------------------------------------------------------===//
+// ConvTranspose2DOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConvTranspose2DOp::verify() {
+  RankedTensorType inType = tensorType(getInput());
+  RankedTensorType wType = tensorType(getWeight());
+  RankedTensorType outType = getResult().getType();
+  if (failed(verifyRank(*this, "an NCHW input", inType, 4)) ||
+      failed(verifyRank(*this, "an IOHW weight", wType, 4)) ||
+      failed(verifyContractionTypes(*this, inType.getElementType(),
+                                    wType.getElementType(),
+                                    outType.getElementType(), getBias())) ||
+      failed(verifyWindowAttrs(*this, getStrides(), getPads(), getDilations())) ||
+      failed(verifyNonNegative(*this, "output_padding", getOutputPadding())))
+    return failure();
+
+  ArrayRef<int64_t> s = getStrides(), p = getPads(), d = getDilations(),
+                    op = getOutputPadding();
+  for (int i = 0; i < 2; ++i)
+    if (op[i] >= std::max(s[i], d[i]))
+      return emitOpError()
+             << "output_padding must be smaller than the stride or the "
+                "dilation";
+
+  int64_t groups = getGroups();
+  int64_t channels = inType.getDimSize(1);
+  if (!ShapedType::isDynamic(channels) &&
+      !ShapedType::isDynamic(wType.getDimSize(0)) &&
+      channels != wType.getDimSize(0))
+    return emitOpError() << "input has " << channels
+                         << " channels, but the weight expects "
+                         << wType.getDimSize(0);
+  if (!ShapedType::isDynamic(channels) && channels % groups != 0)
+    return emitOpError() << "input channels (" << channels
+                         << ") are not divisible by groups (" << groups << ")";
+  int64_t filters = ShapedType::isDynamic(wType.getDimSize(1))
+                        ? ShapedType::kDynamic
+                        : wType.getDimSize(1) * groups;
+  if (failed(verifyBias(*this, getBias(), filters)))
+    return failure();
+
+  auto outSize = [&](int64_t in, int64_t k, int i) -> int64_t {
+    if (ShapedType::isDynamic(in) || ShapedType::isDynamic(k))
+      return ShapedType::kDynamic;
+    return s[i] * (in - 1) + op[i] + d[i] * (k - 1) + 1 - p[i] - p[i + 2];
+  };
+  int64_t h = outSize(inType.getDimSize(2), wType.getDimSize(2), 0);
+  int64_t w = outSize(inType.getDimSize(3), wType.getDimSize(3), 1);
+  if ((!ShapedType::isDynamic(h) && h <= 0) ||
+      (!ShapedType::isDynamic(w) && w <= 0))
+    return emitOpError() << "pads remove the whole output";
+  return verifyShape(*this, "result", outType,
+                     {inType.getDimSize(0), filters, h, w});
+}
+
+std::optional<int64_t> ConvTranspose2DOp::getReductionDim(OpOperand &operand) {
+  // The IOHW weight is reduced over its input channels, dimension 0.
+  if (&operand == &getWeightMutable())
+    return 0;
+  if (&operand == &getInputMutable())
+    return 1;
+  return std::nullopt;
+}
+
+//===----------------------------------------------------------------------===//
+// MatMulOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult MatMulOp::verify() {
+  RankedTensorType lhsType = tensorType(getLhs());
+  RankedTensorType rhsType = tensorType(getRhs());
+  RankedTensorType outType = getResult().getType();
+  if (lhsType.getRank() == 0 || rhsType.getRank() == 0)
+    return emitOpError() << "operands must have rank 1 or more";
+  if (failed(verifyContractionTypes(*this, lhsType.getElementType(),
+                                    rhsType.getElementType(),
+                                    outType.getElementType(), Value())))
+    return failure();
+
+  // NumPy promotes a 1-D operand to a matrix and drops the added dimension
+  // from the result.
+  SmallVector<int64_t> lhs(lhsType.getShape()), rhs(rhsType.getShape());
+  bool lhsVector = lhs.size() == 1, rhsVector = rhs.size() == 1;
+  if (lhsVector)
+    lhs.insert(lhs.begin(), 1);
+  if (rhsVector)
+    rhs.push_back(1);
+  int64_t lhsK = lhs.back(), rhsK = rhs[rhs.size() - 2];
+  if (!ShapedType::isDynamic(lhsK) && !ShapedType::isDynamic(rhsK) &&
+      lhsK != rhsK)
+    return emitOpError() << "contracting dimensions differ: " << lhsK
+                         << " vs " << rhsK;
+  SmallVector<int64_t> expected;
+  if (!OpTrait::util::getBroadcastedShape(ArrayRef(lhs).drop_back(2),
+                                          ArrayRef(rhs).drop_back(2), expected))
+    return emitOpError() << "batch dimensions "
+                         << formatShape(ArrayRef(lhs).drop_back(2)) << " and "
+                         << formatShape(ArrayRef(rhs).drop_back(2))
+                         << " do not broadcast";
+  if (!lhsVector)
+    expected.push_back(lhs[lhs.size() - 2]);
+  if (!rhsVector)
+    expected.push_back(rhs.back());
+  return verifyShape(*this, "result", outType, expected);
+}
+
+std::optional<int64_t> MatMulOp::getReductionDim(OpOperand &operand) {
+  if (&operand == &getLhsMutable())
+    return tensorType(getLhs()).getRank() - 1;
+  int64_t rank = tensorType(getRhs()).getRank();
+  return rank == 1 ? 0 : rank - 2;
+}
+
+//===----------------------------------------------------------------------===//
+// GemmOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult GemmOp::verify() {
+  RankedTensorType aType = tensorType(getA());
+  RankedTensorType bType = tensorType(getB());
+  RankedTensorType outType = getResult().getType();
+  if (failed(verifyRank(*this, "a 2-D A", aType, 2)) ||
+      failed(verifyRank(*this, "a 2-D B", bType, 2)) ||
+      failed(verifyContractionTypes(*this, aType.getElementType(),
+                                    bType.getElementType(),
+                                    outType.getElementType(), getC())))
+    return failure();
+  int64_t m = aType.getDimSize(getTransA() ? 1 : 0);
+  int64_t aK = aType.getDimSize(getTransA() ? 0 : 1);
+  int64_t bK = bType.getDimSize(getTransB() ? 1 : 0);
+  int64_t n = bType.getDimSize(getTransB() ? 0 : 1);
+  if (!ShapedType::isDynamic(aK) && !ShapedType::isDynamic(bK) && aK != bK)
+    return emitOpError() << "contracting dimensions differ: " << aK << " vs "
+                         << bK;
+  if (Value c = getC()) {
+    // C broadcasts unidirectionally to the M x N result.
+    ArrayRef<int64_t> cShape = tensorType(c).getShape();
+    int64_t result[2] = {m, n};
+    bool ok = cShape.size() <= 2;
+    for (size_t i = 0; ok && i < cShape.size(); ++i) {
+      int64_t want = result[2 - cShape.size() + i];
+      ok = cShape[i] == 1 || ShapedType::isDynamic(cShape[i]) ||
+           ShapedType::isDynamic(want) || cShape[i] == want;
+    }
+    if (!ok)
+      return emitOpError() << "C of shape " << formatShape(cShape)
+                           << " does not broadcast to "
+                           << formatShape({m, n});
+  }
+  return verifyShape(*this, "result", outType, {m, n});
+}
+
+std::optional<int64_t> GemmOp::getReductionDim(OpOperand &operand) {
+  if (&operand == &getAMutable())
+    return getTransA() ? 0 : 1;
+  if (&operand == &getBMutable())
+    return getTransB() ? 1 : 0;
+  return std::nullopt;
+}
+
+//===----------------------------------------------------------------------===//
+// Element-wise binary operations
+//===----------------------------------------------------------------------===//
+
+/// Folds `op(x, c)` to `x` when `c` is a splat equal to `identity` and the
+/// broadcast does not change x's type.
+template <typename OpTy>
+static OpFoldResult foldRightIdentity(OpTy op, Attribute rhs,
+                                      double identity) {
+  if (op.getLhs().getType() == op.getType() && isSplatOf(rhs, identity))
+    return op.getLhs();
+  return {};
+}
+
+OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
+  if (OpFoldResult folded = foldRightIdentity(*this, adaptor.getRhs(), 0.0))
+    return folded;
+  if (getRhs().getType() == getType() && isSplatOf(adaptor.getLhs(), 0.0))
+    return getRhs();
+  return {};
+}
+
+OpFoldResult SubOp::fold(FoldAdaptor adaptor) {
+  return foldRightIdentity(*this, adaptor.getRhs(), 0.0);
+}
+
+OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
+  if (OpFoldResult folded = foldRightIdentity(*this, adaptor.getRhs(), 1.0))
+    return folded;
+  if (getRhs().getType() == getType() && isSplatOf(adaptor.getLhs(), 1.0))
+    return getRhs();
+  return {};
+}
+
+OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
+  return foldRightIdentity(*this, adaptor.getRhs(), 1.0);
+}
+
+OpFoldResult PowOp::fold(FoldAdaptor adaptor) {
+  return foldRightIdentity(*this, adaptor.getRhs(), 1.0);
+}
+
+/// max(x, x) and min(x, x) are x.
+template <typename OpTy>
+static OpFoldResult foldSameOperands(OpTy op) {
+  if (op.getLhs() == op.getRhs() && op.getLhs().getType() == op.getType())
+    return op.getLhs();
+  return {};
+}
+
+OpFoldResult MaxOp::fold(FoldAdaptor) { return foldSameOperands(*this); }
+OpFoldResult MinOp::fold(FoldAdaptor) { return foldSameOperands(*this); }
+
+LogicalResult PReluOp::verify() {
+  // The slope broadcasts unidirectionally to the input.
+  ArrayRef<int64_t> in = tensorType(getInput()).getShape();
+  ArrayRef<int64_t> slope = tensorType(getSlope()).getShape();
+  bool ok = slope.size() <= in.size();
+  for (size_t i = 0; ok && i < slope.size(); ++i) {
+    int64_t want = in[in.size() - slope.size() + i];
+    ok = slope[i] == 1 || ShapedType::isDynamic(slope[i]) ||
+         ShapedType::isDynamic(want) || slope[i] == want;
+  }
+  if (!ok)
+    return emitOpError() << "slope of shape " << formatShape(slope)
+                         << " does not broadcast to the input shape "
+                         << formatShape(in);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Element-wise unary operations
+//===----------------------------------------------------------------------===//
+
+OpFoldResult ReluOp::fold(FoldAdaptor) {
+  // ReLU is idempotent.
+  if (getInput().getDefiningOp<ReluOp>())
+    return getInput();
+  return {};
+}
+
+LogicalResult ClipOp::verify() {
+  if (getMin() && getMax() && getMin()->convertToDouble() >
+                                  getMax()->convertToDouble())
+    return emitOpError() << "min " << getMin()->convertToDouble()
+                         << " is greater than max "
+                         << getMax()->convertToDouble();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Normalization
+//===----------------------------------------------------------------------===//
+
+LogicalResult SoftmaxOp::verify() {
+  return verifyAxis(*this, "axis", getAxis(), getType().getRank());
+}
+
+LogicalResult LayerNormOp::verify() {
+  RankedTensorType inType = tensorType(getInput());
+  if (failed(verifyAxis(*this, "axis", getAxis(), inType.getRank())))
+    return failure();
+  ArrayRef<int64_t> normalized = inType.getShape().drop_front(getAxis());
+  if (failed(verifyShape(*this, "scale", tensorType(getScale()), normalized)))
+    return failure();
+  if (getBias() &&
+      failed(verifyShape(*this, "bias", tensorType(getBias()), normalized)))
+    return failure();
+  return success();
+}
+
+LogicalResult BatchNormOp::verify() {
+  RankedTensorType inType = tensorType(getInput());
+  if (inType.getRank() < 2)
+    return emitOpError() << "expects an input of rank 2 or more, got "
+                         << inType;
+  int64_t channels = inType.getDimSize(1);
+  for (auto [name, value] :
+       llvm::zip(ArrayRef<StringRef>{"scale", "bias", "mean", "variance"},
+                 ValueRange{getScale(), getBias(), getMean(), getVariance()}))
+    if (failed(verifyShape(*this, name, tensorType(value), {channels})))
+      return failure();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling
+//===----------------------------------------------------------------------===//
+
+static LogicalResult verifyPool(Operation *op, RankedTensorType inType,
+                                RankedTensorType outType,
+                                ArrayRef<int64_t> kernel,
+                                ArrayRef<int64_t> strides,
+                                ArrayRef<int64_t> pads,
+                                ArrayRef<int64_t> dilations, bool ceilMode) {
+  if (failed(verifyRank(op, "an NCHW input", inType, 4)) ||
+      failed(verifyAllPositive(op, "kernel", kernel)) ||
+      failed(verifyWindowAttrs(op, strides, pads, dilations)))
+    return failure();
+  for (int i = 0; i < 2; ++i)
+    if (pads[i] >= kernel[i] || pads[i + 2] >= kernel[i])
+      return op->emitOpError() << "pads must be smaller than the kernel";
+  int64_t h = windowOutputSize(inType.getDimSize(2), kernel[0], strides[0],
+                               dilations[0], pads[0], pads[2], ceilMode);
+  int64_t w = windowOutputSize(inType.getDimSize(3), kernel[1], strides[1],
+                               dilations[1], pads[1], pads[3], ceilMode);
+  if (h == -1 || w == -1)
+    return op->emitOpError() << "kernel is larger than the padded input";
+  return verifyShape(op, "result", outType,
+                     {inType.getDimSize(0), inType.getDimSize(1), h, w});
+}
+
+LogicalResult MaxPool2DOp::verify() {
+  return verifyPool(*this, tensorType(getInput()), getType(), getKernel(),
+                    getStrides(), getPads(), getDilations(), getCeilMode());
+}
+
+LogicalResult AvgPool2DOp::verify() {
+  const int64_t noDilation[] = {1, 1};
+  return verifyPool(*this, tensorType(getInput()), getType(), getKernel(),
+                    getStrides(), getPads(), noDilation, getCeilMode());
+}
+
+template <typename OpTy>
+static LogicalResult verifyGlobalPool(OpTy op) {
+  RankedTensorType inType = tensorType(op.getInput());
+  if (failed(verifyRank(op, "an NCHW input", inType, 4)))
+    return failure();
+  return verifyShape(op, "result", op.getType(),
+                     {inType.getDimSize(0), inType.getDimSize(1), 1, 1});
+}
+
+LogicalResult GlobalAvgPool2DOp::verify() { return verifyGlobalPool(*this); }
+LogicalResult GlobalMaxPool2DOp::verify() { return verifyGlobalPool(*this); }
+
+//===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+template <typename OpTy>
+static LogicalResult verifyReduce(OpTy op) {
+  RankedTensorType inType = tensorType(op.getInput());
+  ArrayRef<int64_t> axes = op.getAxes();
+  if (axes.empty())
+    return op.emitOpError() << "axes must not be empty";
+  for (auto [i, axis] : llvm::enumerate(axes)) {
+    if (failed(verifyAxis(op, "axis", axis, inType.getRank())))
+      return failure();
+    if (i > 0 && axis <= axes[i - 1])
+      return op.emitOpError() << "axes must be sorted and unique";
+  }
+  SmallVector<int64_t> expected;
+  for (auto [dim, size] : llvm::enumerate(inType.getShape())) {
+    if (!llvm::is_contained(axes, int64_t(dim)))
+      expected.push_back(size);
+    else if (op.getKeepdims())
+      expected.push_back(1);
+  }
+  return verifyShape(op, "result", op.getType(), expected);
+}
+
+LogicalResult ReduceMeanOp::verify() { return verifyReduce(*this); }
+LogicalResult ReduceSumOp::verify() { return verifyReduce(*this); }
+LogicalResult ReduceMaxOp::verify() { return verifyReduce(*this); }
+
+//===----------------------------------------------------------------------===//
+// TransposeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult TransposeOp::verify() {
+  RankedTensorType inType = tensorType(getInput());
+  ArrayRef<int64_t> perm = getPerm();
+  llvm::SmallBitVector seen(perm.size());
+  bool isPermutation = int64_t(perm.size()) == inType.getRank();
+  for (int64_t p : perm) {
+    if (!isPermutation || p < 0 || p >= int64_t(perm.size()) || seen.test(p)) {
+      isPermutation = false;
+      break;
+    }
+    seen.set(p);
+  }
+  if (!isPermutation)
+    return emitOpError() << "perm " << formatShape(perm)
+                         << " is not a permutation of the " << inType.getRank()
+                         << " input dimensions";
+  SmallVector<int64_t> expected;
+  for (int64_t p : perm)
+    expected.push_back(inType.getDimSize(p));
+  return verifyShape(*this, "result", getType(), expected);
+}
+
+/// Permutes the row-major elements of `data` (each `elementBytes` wide) from
+/// `shape` to the layout in which result dimension i is input dimension
+/// perm[i].
+static SmallVector<char> permuteBytes(ArrayRef<char> data,
+                                      ArrayRef<int64_t> shape,
+                                      ArrayRef<int64_t> perm,
+                                      size_t elementBytes) {
+  int64_t rank = shape.size();
+  SmallVector<int64_t> inStrides(rank, 1);
+  for (int64_t d = rank - 2; d >= 0; --d)
+    inStrides[d] = inStrides[d + 1] * shape[d + 1];
+  SmallVector<int64_t> outShape, strideOfOut;
+  for (int64_t p : perm) {
+    outShape.push_back(shape[p]);
+    strideOfOut.push_back(inStrides[p]);
+  }
+  SmallVector<char> result(data.size());
+  SmallVector<int64_t> index(rank, 0);
+  int64_t source = 0;
+  size_t numElements = data.size() / elementBytes;
+  for (size_t i = 0; i < numElements; ++i) {
+    std::memcpy(result.data() + i * elementBytes,
+                data.data() + source * elementBytes, elementBytes);
+    // Advance the output index like an odometer, tracking the input offset.
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      source += strideOfOut[d];
+      if (++index[d] < outShape[d])
+        break;
+      source -= strideOfOut[d] * outShape[d];
+      index[d] = 0;
+    }
+  }
+  return result;
+}
+
+OpFoldResult TransposeOp::fold(FoldAdaptor adaptor) {
+  if (llvm::equal(getPerm(), llvm::seq<int64_t>(0, getPerm().size())) &&
+      getInput().getType() == getType())
+    return getInput();
+  auto constant = dyn_cast_or_null<ElementsAttr>(adaptor.getInput());
+  if (!constant || !getType().hasStaticShape())
+    return {};
+  std::optional<RawConstantData> raw = getRawConstantData(constant);
+  if (!raw)
+    return {};
+  if (raw->isSplat)
+    return DenseElementsAttr::get(getType(),
+                                  cast<DenseElementsAttr>(constant)
+                                      .getSplatValue<Attribute>());
+  size_t elementBytes = constant.getElementType().getIntOrFloatBitWidth() / 8;
+  SmallVector<char> permuted =
+      permuteBytes(raw->bytes, constant.getShapedType().getShape(), getPerm(),
+                   elementBytes);
+  return buildConstantLike(constant, getType(), permuted);
+}
+
+namespace {
+/// transpose(transpose(x, p), q) -> transpose(x, p o q).
+struct ComposeTransposes : public OpRewritePattern<TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(TransposeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto producer = op.getInput().getDefiningOp<TransposeOp>();
+    if (!producer)
+      return failure();
+    SmallVector<int64_t> composed;
+    for (int64_t p : op.getPerm())
+      composed.push_back(producer.getPerm()[p]);
+    rewriter.replaceOpWithNewOp<TransposeOp>(op, op.getType(),
+                                             producer.getInput(), composed);
+    return success();
+  }
+};
+} // namespace
+
+void TransposeOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                              MLIRContext *context) {
+  results.add<ComposeTransposes>(context);
+}
+
+//===----------------------------------------------------------------------===//
+// ReshapeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ReshapeOp::verify() {
+  RankedTensorType inType = tensorType(getInput());
+  if (inType.hasStaticShape() && getType().hasStaticShape() &&
+      inType.getNumElements() != getType().getNumElements())
+    return emitOpError() << "cannot reshape " << inType.getNumElements()
+                         << " elements into " << getType().getNumElements();
+  return success();
+}
+
+OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  auto constant = dyn_cast_or_null<ElementsAttr>(adaptor.getInput());
+  if (!constant || !getType().hasStaticShape())
+    return {};
+  // Reshaping is free for both storage kinds: the bytes do not move.
+  if (auto dense = dyn_cast<DenseElementsAttr>(constant))
+    return dense.reshape(getType());
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(constant))
+    return DenseResourceElementsAttr::get(getType(), resource.getRawHandle());
+  return {};
+}
+
+namespace {
+/// reshape(reshape(x)) -> reshape(x): only the final shape matters.
+struct ComposeReshapes : public OpRewritePattern<ReshapeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ReshapeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto producer = op.getInput().getDefiningOp<ReshapeOp>();
+    if (!producer)
+      return failure();
+    rewriter.replaceOpWithNewOp<ReshapeOp>(op, op.getType(),
+                                           producer.getInput());
+    return success();
+  }
+};
+} // namespace
+
+void ReshapeOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                            MLIRContext *context) {
+  results.add<ComposeReshapes>(context);
+}
+
+//===----------------------------------------------------------------------===//
+// ConcatOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConcatOp::verify() {
+  if (getInputs().empty())
+    return emitOpError() << "needs at least one input";
+  int64_t rank = getType().getRank();
+  int64_t axis = getAxis();
+  if (failed(verifyAxis(*this, "axis", axis, rank)))
+    return failure();
+  SmallVector<int64_t> expected(getType().getShape());
+  expected[axis] = 0;
+  for (Value input : getInputs()) {
+    RankedTensorType type = tensorType(input);
+    if (type.getRank() != rank)
+      return emitOpError() << "inputs must all have rank " << rank << ", got "
+                           << type;
+    for (int64_t d = 0; d < rank; ++d) {
+      int64_t size = type.getDimSize(d);
+      if (d == axis) {
+        expected[d] = ShapedType::isDynamic(size) ||
+                              ShapedType::isDynamic(expected[d])
+                          ? ShapedType::kDynamic
+                          : expected[d] + size;
+      } else if (!ShapedType::isDynamic(size) &&
+                 !ShapedType::isDynamic(expected[d]) && size != expected[d]) {
+        return emitOpError() << "input " << type << " differs from the result "
+                             << "in dimension " << d;
+      }
+    }
+  }
+  return verifyShape(*this, "result", getType(), expected);
+}
+
+OpFoldResult ConcatOp::fold(FoldAdaptor) {
+  if (getInputs().size() == 1 && getInputs()[0].getType() == getType())
+    return getInputs()[0];
+  return {};
+}
+
+//===----------------------------------------------------------------------===//
+// SliceOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult SliceOp::verify() {
+  RankedTensorType inType = tensorType(getInput());
+  int64_t rank = inType.getRank();
+  if (int64_t(getStarts().size()) != rank ||
+      int64_t(getSteps().size()) != rank)
+    return emitOpError() << "expects one start and one step per dimension ("
+                         << rank << ")";
+  if (getType().getRank() != rank)
+    return emitOpError() << "result must have rank " << rank;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t start = getStarts()[d], step = getSteps()[d];
+    int64_t extent = inType.getDimSize(d), count = getType().getDimSize(d);
+    if (step == 0)
+      return emitOpError() << "step of dimension " << d << " is zero";
+    if (ShapedType::isDynamic(extent) || ShapedType::isDynamic(count) ||
+        count == 0)
+      continue;
+    int64_t last = start + (count - 1) * step;
+    if (start < 0 || start >= extent || last < 0 || last >= extent)
+      return emitOpError() << "dimension " << d << " reads indices " << start
+                           << " to " << last << ", outside [0, " << extent
+                           << ")";
+  }
+  return success();
+}
+
+OpFoldResult SliceOp::fold(FoldAdaptor) {
+  if (getInput().getType() == getType() &&
+      llvm::all_of(getStarts(), [](int64_t s) { return s == 0; }) &&
+      llvm::all_of(getSteps(), [](int64_t s) { return s == 1; }))
+    return getInput();
+  return {};
+}
+
+//===----------------------------------------------------------------------===//
+// PadOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult PadOp::verify() {
+  RankedTensorType inType = tensorType(getInput());
+  int64_t rank = inType.getRank();
+  ArrayRef<int64_t> pads = getPads();
+  if (int64_t(pads.size()) != 2 * rank)
+    return emitOpError() << "expects " << 2 * rank << " pads, got "
+                         << pads.size();
+  if (failed(verifyNonNegative(*this, "pads", pads)))
+    return failure();
+  SmallVector<int64_t> expected;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t size = inType.getDimSize(d);
+    // Reflection mirrors the interior, so it cannot reach past the edge.
+    if (getMode() == PadMode::Reflect && !ShapedType::isDynamic(size) &&
+        std::max(pads[d], pads[rank + d]) >= size)
+      return emitOpError() << "reflect padding of dimension " << d
+                           << " must be smaller than its extent " << size;
+    expected.push_back(ShapedType::isDynamic(size)
+                           ? ShapedType::kDynamic
+                           : size + pads[d] + pads[rank + d]);
+  }
+  return verifyShape(*this, "result", getType(), expected);
+}
+
+OpFoldResult PadOp::fold(FoldAdaptor) {
+  if (getInput().getType() == getType() &&
+      llvm::all_of(getPads(), [](int64_t p) { return p == 0; }))
+    return getInput();
+  return {};
+}
+
+//===----------------------------------------------------------------------===//
+// ResizeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ResizeOp::verify() {
+  RankedTensorType inType = tensorType(getInput());
+  if (getType().getRank() != inType.getRank())
+    return emitOpError() << "result must have the input's rank "
+                         << inType.getRank();
+  if (getMode() == ResizeMode::Linear &&
+      !isa<FloatType>(inType.getElementType()))
+    return emitOpError() << "linear resize needs float elements";
+  std::optional<ArrayRef<float>> scales = getScales();
+  if (!scales)
+    return success();
+  if (int64_t(scales->size()) != inType.getRank())
+    return emitOpError() << "expects one scale per dimension ("
+                         << inType.getRank() << ")";
+  SmallVector<int64_t> expected;
+  for (auto [size, scale] : llvm::zip(inType.getShape(), *scales)) {
+    if (!(scale > 0.0f))
+      return emitOpError() << "scales must be positive";
+    expected.push_back(ShapedType::isDynamic(size)
+                           ? ShapedType::kDynamic
+                           : int64_t(std::floor(double(size) * scale)));
+  }
+  return verifyShape(*this, "result", getType(), expected);
+}
+
+//===----------------------------------------------------------------------===//
+// GatherOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult GatherOp::verify() {
+  RankedTensorType dataType = tensorType(getData());
+  if (failed(verifyAxis(*this, "axis", getAxis(), dataType.getRank())))
+    return failure();
+  if (getType().getElementType() != dataType.getElementType())
+    return emitOpError() << "result element type must match the data";
+  SmallVector<int64_t> expected(dataType.getShape().take_front(getAxis()));
+  llvm::append_range(expected, tensorType(getIndices()).getShape());
+  llvm::append_range(expected, dataType.getShape().drop_front(getAxis() + 1));
+  return verifyShape(*this, "result", getType(), expected);
+}
+
+//===----------------------------------------------------------------------===//
+// Quantization
+//===----------------------------------------------------------------------===//
+
+/// Scale and zero point are scalars (per-tensor) or 1-D along `axis`
+/// (per-channel), with matching shapes.
+static LogicalResult verifyQuantParams(Operation *op, RankedTensorType data,
+                                       Value scale, Value zeroPoint,
+                                       int64_t axis) {
+  RankedTensorType scaleType = tensorType(scale);
+  if (scaleType.getRank() > 1)
+    return op->emitOpError() << "scale must be a scalar or 1-D, got "
+                             << scaleType;
+  if (failed(verifyShape(op, "zero point", tensorType(zeroPoint),
+                         scaleType.getShape())))
+    return failure();
+  if (scaleType.getRank() == 1) {
+    if (failed(verifyAxis(op, "axis", axis, data.getRank())))
+      return failure();
+    if (failed(verifyShape(op, "per-channel scale", scaleType,
+                           {data.getDimSize(axis)})))
+      return failure();
+  }
+  return success();
+}
+
+LogicalResult QuantizeOp::verify() {
+  RankedTensorType inType = tensorType(getInput());
+  if (tensorType(getZeroPoint()).getElementType() !=
+      getType().getElementType())
+    return emitOpError() << "zero point element type must match the result";
+  if (failed(verifyShape(*this, "result", getType(), inType.getShape())))
+    return failure();
+  return verifyQuantParams(*this, inType, getScale(), getZeroPoint(),
+                           getAxis());
+}
+
+OpFoldResult QuantizeOp::fold(FoldAdaptor) {
+  // quantize(dequantize(q)) with the same parameters is exactly q: every
+  // dequantized value is representable and rounds back to itself.
+  auto producer = getInput().getDefiningOp<DequantizeOp>();
+  if (producer && producer.getScale() == getScale() &&
+      producer.getZeroPoint() == getZeroPoint() &&
+      producer.getAxis() == getAxis() &&
+      producer.getInput().getType() == getType())
+    return producer.getInput();
+  return {};
+}
+
+LogicalResult DequantizeOp::verify() {
+  RankedTensorType inType = tensorType(getInput());
+  if (tensorType(getZeroPoint()).getElementType() != inType.getElementType())
+    return emitOpError() << "zero point element type must match the input";
+  if (tensorType(getScale()).getElementType() != getType().getElementType())
+    return emitOpError() << "scale element type must match the result";
+  if (failed(verifyShape(*this, "result", getType(), inType.getShape())))
+    return failure();
+  return verifyQuantParams(*this, inType, getScale(), getZeroPoint(),
+                           getAxis());
+}
+
+#define GET_OP_CLASSES
+#include "spc/Dialect/Spa/IR/SpaOps.cpp.inc"

@@ -1,0 +1,59 @@
+//===- Spa.h - Sparse-accelerator dialect -----------------------*- C++ -*-===//
+//
+// Part of the SPC project.
+//
+//===----------------------------------------------------------------------===//
+//
+// The `spa` dialect: tensor-level operations of an imported model, the sparse
+// encoding attribute, and the sparsity profile attribute.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SPC_DIALECT_SPA_IR_SPA_H
+#define SPC_DIALECT_SPA_IR_SPA_H
+
+#include "spc/Support/Sparsity.h"
+
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/Dialect/Traits.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Dialect.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/TensorEncoding.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include "spc/Dialect/Spa/IR/SpaDialect.h.inc"
+#include "spc/Dialect/Spa/IR/SpaEnums.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "spc/Dialect/Spa/IR/SpaAttrDefs.h.inc"
+
+#include "spc/Dialect/Spa/IR/SpaInterfaces.h.inc"
+
+#define GET_OP_CLASSES
+#include "spc/Dialect/Spa/IR/SpaOps.h.inc"
+
+namespace spc::spa {
+
+/// The name of the discardable attribute that `spa-annotate-sparsity` attaches
+/// to constant weights.
+inline constexpr llvm::StringLiteral kSparsityAttrName = "spa.sparsity";
+
+/// The bytes of a constant whose elements are whole bytes wide.
+struct RawConstantData {
+  llvm::ArrayRef<char> bytes;
+  /// A splat holds one element that stands for all of them.
+  bool isSplat = false;
+};
+
+/// Returns the raw little-endian bytes behind a `dense` or `dense_resource`
+/// constant, or std::nullopt when there are none to read (an elided blob, a
+/// sub-byte element type, or another attribute kind).
+std::optional<RawConstantData> getRawConstantData(mlir::ElementsAttr attr);
+
+} // namespace spc::spa
+
+#endif // SPC_DIALECT_SPA_IR_SPA_H

@@ -1,0 +1,31 @@
+# -*- Python -*-
+# lit configuration for SPC's FileCheck tests.
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "SPC"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir"]
+config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py", "Unit"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.spc_obj_root, "test")
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+llvm_config.with_system_environment(["HOME", "TMP", "TEMP", "ASAN_OPTIONS", "UBSAN_OPTIONS"])
+llvm_config.use_default_substitutions()
+
+# SPC_VERIFY_ROUNDTRIP=1 reruns every spc-opt invocation with
+# --verify-roundtrip, which checks that the output parses back to the same IR.
+spc_opt_args = []
+if os.environ.get("SPC_VERIFY_ROUNDTRIP", "0") not in ("", "0"):
+    spc_opt_args.append("--verify-roundtrip")
+
+tool_dirs = [config.spc_tools_dir, config.llvm_tools_dir]
+tools = [
+    ToolSubst("spc-opt", extra_args=spc_opt_args, unresolved="fatal"),
+]
+llvm_config.add_tool_substitutions(tools, tool_dirs)
