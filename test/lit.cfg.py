@@ -24,8 +24,17 @@ spc_opt_args = []
 if os.environ.get("SPC_VERIFY_ROUNDTRIP", "0") not in ("", "0"):
     spc_opt_args.append("--verify-roundtrip")
 
+# Debian installs FileCheck, not and count under the LLVM tools directory,
+# which is not on PATH.
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
 tool_dirs = [config.spc_tools_dir, config.llvm_tools_dir]
 tools = [
     ToolSubst("spc-opt", extra_args=spc_opt_args, unresolved="fatal"),
+    ToolSubst("not", unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# MLIR pass statistics exist only in builds with assertions (LLVM_ENABLE_STATS
+# follows !NDEBUG); Debian's release packages compile them out.
+llvm_config.feature_config([("--assertion-mode", {"ON": "asserts"})])

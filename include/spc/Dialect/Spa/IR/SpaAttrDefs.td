@@ -26,7 +26,6 @@ def Spa_SparsityFormat : I32EnumAttr<"SparsityFormat",
       I32EnumAttrCase<"TASD", 4, "tasd">
     ]> {
   let cppNamespace = "::spc::spa";
-  let genSpecializedAttr = 0;
 }
 
 def Spa_GeluApproximation : I32EnumAttr<"GeluApproximation",
@@ -35,10 +34,7 @@ def Spa_GeluApproximation : I32EnumAttr<"GeluApproximation",
       I32EnumAttrCase<"Tanh", 1, "tanh">
     ]> {
   let cppNamespace = "::spc::spa";
-  let genSpecializedAttr = 0;
 }
-def Spa_GeluApproximationAttr : EnumAttr<Spa_Dialect, Spa_GeluApproximation,
-                                         "gelu_approximation">;
 
 def Spa_PadMode : I32EnumAttr<"PadMode", "how pad fills the border", [
       I32EnumAttrCase<"Constant", 0, "constant">,
@@ -46,18 +42,14 @@ def Spa_PadMode : I32EnumAttr<"PadMode", "how pad fills the border", [
       I32EnumAttrCase<"Edge", 2, "edge">
     ]> {
   let cppNamespace = "::spc::spa";
-  let genSpecializedAttr = 0;
 }
-def Spa_PadModeAttr : EnumAttr<Spa_Dialect, Spa_PadMode, "pad_mode">;
 
 def Spa_ResizeMode : I32EnumAttr<"ResizeMode", "resize interpolation", [
       I32EnumAttrCase<"Nearest", 0, "nearest">,
       I32EnumAttrCase<"Linear", 1, "linear">
     ]> {
   let cppNamespace = "::spc::spa";
-  let genSpecializedAttr = 0;
 }
-def Spa_ResizeModeAttr : EnumAttr<Spa_Dialect, Spa_ResizeMode, "resize_mode">;
 
 def Spa_CoordinateTransform : I32EnumAttr<"CoordinateTransform",
     "how resize maps an output coordinate to an input coordinate (ONNX "
@@ -68,10 +60,7 @@ def Spa_CoordinateTransform : I32EnumAttr<"CoordinateTransform",
       I32EnumAttrCase<"Asymmetric", 3, "asymmetric">
     ]> {
   let cppNamespace = "::spc::spa";
-  let genSpecializedAttr = 0;
 }
-def Spa_CoordinateTransformAttr : EnumAttr<Spa_Dialect, Spa_CoordinateTransform,
-                                           "coordinate_transform">;
 
 def Spa_NearestRounding : I32EnumAttr<"NearestRounding",
     "how nearest-neighbour resize rounds a coordinate (ONNX nearest_mode)", [
@@ -81,10 +70,7 @@ def Spa_NearestRounding : I32EnumAttr<"NearestRounding",
       I32EnumAttrCase<"Ceil", 3, "ceil">
     ]> {
   let cppNamespace = "::spc::spa";
-  let genSpecializedAttr = 0;
 }
-def Spa_NearestRoundingAttr : EnumAttr<Spa_Dialect, Spa_NearestRounding,
-                                       "nearest_rounding">;
 
 //===----------------------------------------------------------------------===//
 // Attributes

@@ -352,11 +352,11 @@ def Spa_GeluOp : Spa_UnaryOp<"gelu", "x * Phi(x)"> {
     Example:
 
     ```mlir
-    %y = spa.gelu %x approximate <tanh> : tensor<1x128x3072xf32>
+    %y = spa.gelu %x approximate tanh : tensor<1x128x3072xf32>
     ```
   }];
   let arguments = (ins Spa_FloatTensor:$input,
-                       DefaultValuedAttr<Spa_GeluApproximationAttr,
+                       DefaultValuedAttr<Spa_GeluApproximation,
                                          "GeluApproximation::None">:$approximate);
   let assemblyFormat = [{
     $input (`approximate` $approximate^)? attr-dict `:` type($result)
@@ -684,7 +684,7 @@ def Spa_PadOp : Spa_Op<"pad", [Pure, SameOperandsAndResultElementType]> {
     ```
   }];
   let arguments = (ins Spa_Tensor:$input, DenseI64ArrayAttr:$pads,
-                       DefaultValuedAttr<Spa_PadModeAttr,
+                       DefaultValuedAttr<Spa_PadMode,
                                          "PadMode::Constant">:$mode,
                        DefaultValuedAttr<F64Attr, "0.0">:$value);
   let results = (outs Spa_Tensor:$result);
@@ -708,15 +708,15 @@ def Spa_ResizeOp : Spa_Op<"resize", [Pure, SameOperandsAndResultElementType]> {
     Example:
 
     ```mlir
-    %y = spa.resize %x nearest coordinate_transform <asymmetric>
-        nearest_rounding <floor>
+    %y = spa.resize %x nearest coordinate_transform asymmetric
+        nearest_rounding floor
         : tensor<1x256x13x13xf32> -> tensor<1x256x26x26xf32>
     ```
   }];
-  let arguments = (ins Spa_Tensor:$input, Spa_ResizeModeAttr:$mode,
-                       DefaultValuedAttr<Spa_CoordinateTransformAttr,
+  let arguments = (ins Spa_Tensor:$input, Spa_ResizeMode:$mode,
+                       DefaultValuedAttr<Spa_CoordinateTransform,
                            "CoordinateTransform::HalfPixel">:$coordinate_transform,
-                       DefaultValuedAttr<Spa_NearestRoundingAttr,
+                       DefaultValuedAttr<Spa_NearestRounding,
                            "NearestRounding::RoundPreferFloor">:$nearest_rounding,
                        OptionalAttr<DenseF32ArrayAttr>:$scales);
   let results = (outs Spa_Tensor:$result);
