@@ -12,8 +12,10 @@
 
 using namespace spc;
 
-llvm::ArrayRef<int64_t> spc::getProfiledGroupSizes() {
-  static const int64_t sizes[] = {4, 8, 16, 32, 64, 128, 256};
+llvm::SmallVector<int64_t> spc::getProfiledGroupSizes(int64_t extent) {
+  llvm::SmallVector<int64_t> sizes = {4};
+  for (int64_t m = 8; m <= kMaxGroupSize && m <= extent; m *= 2)
+    sizes.push_back(m);
   return sizes;
 }
 
@@ -81,7 +83,7 @@ SparsityProfile spc::measureSparsity(llvm::ArrayRef<uint8_t> nonZeroMask,
   profile.numElements = nonZeroMask.size();
   for (uint8_t bit : nonZeroMask)
     profile.numNonZeros += bit;
-  for (int64_t m : getProfiledGroupSizes())
+  for (int64_t m : getProfiledGroupSizes(shape[dim]))
     profile.patterns.push_back(
         {maxNonZerosPerGroup(nonZeroMask, shape, dim, m), m});
   return profile;

@@ -10,6 +10,8 @@
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <numeric>
+
 using namespace mlir;
 using namespace spc;
 using namespace spc::spa;
@@ -147,7 +149,7 @@ SparseEncodingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "structured encoding needs a dimension, got dim = "
                        << dim;
   if (padded < 0)
-    return emitError() << "padded extent must be positive, got " << padded;
+    return emitError() << "padded extent must be non-negative, got " << padded;
   if (padded > 0)
     for (const NMPattern &pattern : patterns)
       if (padded % pattern.m != 0)
@@ -190,12 +192,17 @@ LogicalResult SparseEncodingAttr::verifyEncoding(
                          << extent << ")";
     return success();
   }
+  // Every group size must divide the extent; padding to their least common
+  // multiple satisfies all terms of a series at once.
+  int64_t groupLcm = 1;
+  for (const NMPattern &pattern : getPatterns())
+    groupLcm = std::lcm(groupLcm, pattern.m);
   for (const NMPattern &pattern : getPatterns())
     if (extent % pattern.m != 0)
       return emitError() << "group size " << pattern.m
                          << " does not divide dimension " << getDim() << " ("
                          << extent << "); set 'padded' to a multiple of "
-                         << pattern.m;
+                         << groupLcm;
   return success();
 }
 
@@ -248,7 +255,10 @@ SparsityProfileAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "profile dim must be non-negative, got " << dim;
   if (nm.empty())
     return emitError() << "sparsity profile needs at least one N:M entry";
-  for (const NMPattern &pattern : nm) {
+  for (auto [i, pattern] : llvm::enumerate(nm)) {
+    if (i > 0 && pattern.m <= nm[i - 1].m)
+      return emitError() << "measured group sizes must increase, got "
+                         << nm[i - 1].m << " then " << pattern.m;
     // An all-zero group makes N = 0 legitimate in a measurement.
     if (pattern.m < 1 || pattern.m > kMaxGroupSize || pattern.n < 0 ||
         pattern.n > pattern.m)

@@ -14,6 +14,7 @@
 #include "mlir/IR/PatternMatch.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallBitVector.h"
+#include "llvm/Support/CheckedArithmetic.h"
 
 using namespace mlir;
 using namespace spc;
@@ -173,14 +174,24 @@ static LogicalResult verifyContractionTypes(Operation *op, Type lhs, Type rhs,
             "integer result and bias";
 }
 
+/// Marks a window computation whose extent does not fit in 64 bits.
+static constexpr int64_t kOverflow = -2;
+
 /// Output extent of a sliding window, as ONNX and PyTorch compute it. Stays
-/// dynamic when the input extent is.
+/// dynamic when the input extent is; -1 when the window does not fit and
+/// kOverflow when the arithmetic overflows.
 static int64_t windowOutputSize(int64_t in, int64_t kernel, int64_t stride,
                                 int64_t dilation, int64_t padBegin,
                                 int64_t padEnd, bool ceilMode = false) {
   if (ShapedType::isDynamic(in) || ShapedType::isDynamic(kernel))
     return ShapedType::kDynamic;
-  int64_t span = in + padBegin + padEnd - dilation * (kernel - 1) - 1;
+  std::optional<int64_t> padded = llvm::checkedAdd(in, padBegin);
+  if (padded)
+    padded = llvm::checkedAdd(*padded, padEnd);
+  std::optional<int64_t> reach = llvm::checkedMul(dilation, kernel - 1);
+  if (!padded || !reach)
+    return kOverflow;
+  int64_t span = *padded - *reach - 1;
   if (span < 0)
     return -1;
   int64_t out = (ceilMode ? llvm::divideCeil(span, stride) : span / stride) + 1;
@@ -250,6 +261,8 @@ LogicalResult Conv2DOp::verify() {
                                d[0], p[0], p[2]);
   int64_t w = windowOutputSize(inType.getDimSize(3), wType.getDimSize(3), s[1],
                                d[1], p[1], p[3]);
+  if (h == kOverflow || w == kOverflow)
+    return emitOpError() << "window sizes overflow 64-bit arithmetic";
   if (h == -1 || w == -1)
     return emitOpError() << "dilated kernel is larger than the padded input";
   return verifyShape(*this, "result", outType,
@@ -309,10 +322,17 @@ LogicalResult ConvTranspose2DOp::verify() {
   auto outSize = [&](int64_t in, int64_t k, int i) -> int64_t {
     if (ShapedType::isDynamic(in) || ShapedType::isDynamic(k))
       return ShapedType::kDynamic;
-    return s[i] * (in - 1) + op[i] + d[i] * (k - 1) + 1 - p[i] - p[i + 2];
+    std::optional<int64_t> grown = llvm::checkedMulAdd(s[i], in - 1, op[i]);
+    if (grown)
+      grown = llvm::checkedMulAdd(d[i], k - 1, *grown);
+    if (grown)
+      grown = llvm::checkedAdd(*grown, 1 - p[i] - p[i + 2]);
+    return grown ? *grown : kOverflow;
   };
   int64_t h = outSize(inType.getDimSize(2), wType.getDimSize(2), 0);
   int64_t w = outSize(inType.getDimSize(3), wType.getDimSize(3), 1);
+  if (h == kOverflow || w == kOverflow)
+    return emitOpError() << "window sizes overflow 64-bit arithmetic";
   if ((!ShapedType::isDynamic(h) && h <= 0) ||
       (!ShapedType::isDynamic(w) && w <= 0))
     return emitOpError() << "pads remove the whole output";
@@ -386,8 +406,8 @@ LogicalResult GemmOp::verify() {
   RankedTensorType aType = tensorType(getA());
   RankedTensorType bType = tensorType(getB());
   RankedTensorType outType = getResult().getType();
-  if (failed(verifyRank(*this, "a 2-D A", aType, 2)) ||
-      failed(verifyRank(*this, "a 2-D B", bType, 2)) ||
+  if (failed(verifyRank(*this, "A", aType, 2)) ||
+      failed(verifyRank(*this, "B", bType, 2)) ||
       failed(verifyContractionTypes(*this, aType.getElementType(),
                                     bType.getElementType(),
                                     outType.getElementType(), getC())))
@@ -542,9 +562,9 @@ LogicalResult BatchNormOp::verify() {
     return emitOpError() << "expects an input of rank 2 or more, got "
                          << inType;
   int64_t channels = inType.getDimSize(1);
-  for (auto [name, value] :
-       llvm::zip(ArrayRef<StringRef>{"scale", "bias", "mean", "variance"},
-                 ValueRange{getScale(), getBias(), getMean(), getVariance()}))
+  const StringRef names[] = {"scale", "bias", "mean", "variance"};
+  const Value params[] = {getScale(), getBias(), getMean(), getVariance()};
+  for (auto [name, value] : llvm::zip_equal(names, params))
     if (failed(verifyShape(*this, name, tensorType(value), {channels})))
       return failure();
   return success();
@@ -571,6 +591,8 @@ static LogicalResult verifyPool(Operation *op, RankedTensorType inType,
                                dilations[0], pads[0], pads[2], ceilMode);
   int64_t w = windowOutputSize(inType.getDimSize(3), kernel[1], strides[1],
                                dilations[1], pads[1], pads[3], ceilMode);
+  if (h == kOverflow || w == kOverflow)
+    return op->emitOpError() << "window sizes overflow 64-bit arithmetic";
   if (h == -1 || w == -1)
     return op->emitOpError() << "kernel is larger than the padded input";
   return verifyShape(op, "result", outType,
@@ -789,8 +811,7 @@ void ReshapeOp::getCanonicalizationPatterns(RewritePatternSet &results,
 //===----------------------------------------------------------------------===//
 
 LogicalResult ConcatOp::verify() {
-  if (getInputs().empty())
-    return emitOpError() << "needs at least one input";
+  // SameOperandsAndResultElementType already requires at least one input.
   int64_t rank = getType().getRank();
   int64_t axis = getAxis();
   if (failed(verifyAxis(*this, "axis", axis, rank)))
@@ -920,9 +941,16 @@ LogicalResult ResizeOp::verify() {
   for (auto [size, scale] : llvm::zip(inType.getShape(), *scales)) {
     if (!(scale > 0.0f))
       return emitOpError() << "scales must be positive";
-    expected.push_back(ShapedType::isDynamic(size)
-                           ? ShapedType::kDynamic
-                           : int64_t(std::floor(double(size) * scale)));
+    if (ShapedType::isDynamic(size)) {
+      expected.push_back(ShapedType::kDynamic);
+      continue;
+    }
+    // ONNX: output extent = floor(input extent * scale).
+    double extent = std::floor(double(size) * scale);
+    if (extent >= double(std::numeric_limits<int32_t>::max()))
+      return emitOpError() << "scale " << scale << " makes dimension "
+                           << expected.size() << " too large";
+    expected.push_back(int64_t(extent));
   }
   return verifyShape(*this, "result", getType(), expected);
 }
@@ -974,6 +1002,8 @@ LogicalResult QuantizeOp::verify() {
   if (tensorType(getZeroPoint()).getElementType() !=
       getType().getElementType())
     return emitOpError() << "zero point element type must match the result";
+  if (tensorType(getScale()).getElementType() != inType.getElementType())
+    return emitOpError() << "scale element type must match the input";
   if (failed(verifyShape(*this, "result", getType(), inType.getShape())))
     return failure();
   return verifyQuantParams(*this, inType, getScale(), getZeroPoint(),

@@ -44,8 +44,11 @@ inline llvm::hash_code hash_value(const NMPattern &pattern) {
 /// level stops below 256.
 constexpr int64_t kMaxGroupSize = 256;
 
-/// The group sizes at which sparsity is profiled: 4, 8, ..., 256.
-llvm::ArrayRef<int64_t> getProfiledGroupSizes();
+/// The group sizes at which a dimension of `extent` values is profiled: the
+/// powers of two from 4 to 256 that fit in the extent, or just 4 when the
+/// extent is shorter. Larger groups would be mostly zero padding, which
+/// satisfies a sparse pattern without any sparsity in the data.
+llvm::SmallVector<int64_t> getProfiledGroupSizes(int64_t extent);
 
 /// Returns one byte per element, 1 where the element is non-zero. `raw` holds
 /// `numElements` little-endian elements of `bitWidth` bits (a multiple of 8).
@@ -66,7 +69,8 @@ int64_t maxNonZerosPerGroup(llvm::ArrayRef<uint8_t> nonZeroMask,
 struct SparsityProfile {
   int64_t numElements = 0;
   int64_t numNonZeros = 0;
-  /// For each size in getProfiledGroupSizes(), the smallest N that holds.
+  /// For each size in getProfiledGroupSizes(extent), the smallest N that
+  /// holds.
   llvm::SmallVector<NMPattern> patterns;
 
   double density() const {

@@ -146,10 +146,12 @@ def Spa_SparsityProfileAttr : Spa_Attr<"SparsityProfile", "sparsity"> {
     The result of `spa-annotate-sparsity` on a constant weight. `density` is
     the fraction of non-zero values. `dim` is the dimension along which the
     consuming contraction accumulates, so along which N:M groups are formed.
-    `nm` lists, for each group size M in {4, 8, 16, 32, 64, 128, 256}, the
-    smallest N such that the weight already satisfies N:M exactly (the
-    largest count of non-zeros in any group; a dimension that M does not
-    divide is treated as zero-padded).
+    `nm` lists, for each group size M in {4, 8, 16, 32, 64, 128, 256} that
+    fits in the grouped dimension (and M = 4 for a shorter dimension), the
+    smallest N such that the weight already satisfies N:M exactly: the
+    largest count of non-zeros in any group. A dimension that M does not
+    divide is treated as zero-padded. Larger M are not measured, since their
+    groups would be mostly padding.
 
     Layout passes read it to decide, without touching the weight again,
     which of a target's N:M patterns a weight meets losslessly.
@@ -158,7 +160,7 @@ def Spa_SparsityProfileAttr : Spa_Attr<"SparsityProfile", "sparsity"> {
 
     ```mlir
     %w = spa.constant {spa.sparsity = #spa.sparsity<density = 5.000000e-01,
-        dim = 1, nm = [2:4, 4:8, 8:16, 16:32, 32:64, 64:128, 128:256]>}
+        dim = 1, nm = [2:4, 4:8, 8:16, 16:32, 32:64]>}
         dense_resource<conv1_w> : tensor<64x64x3x3xf32>
     ```
   }];

@@ -17,10 +17,11 @@ def SpaAnnotateSparsity : Pass<"spa-annotate-sparsity"> {
     `spa.gemm`), measures
 
     * its density, the fraction of non-zero values, and
-    * for each group size M in {4, 8, 16, 32, 64, 128, 256}, the smallest N
-      for which the weight already satisfies N:M exactly, with groups of M
-      contiguous values along the dimension the contraction reduces (input
-      channels for a convolution weight, K for a matmul operand).
+    * for each group size M in {4, 8, 16, 32, 64, 128, 256} that fits in the
+      reduced dimension, the smallest N for which the weight already
+      satisfies N:M exactly, with groups of M contiguous values along the
+      dimension the contraction reduces (input channels for a convolution
+      weight, K for a matmul operand).
 
     and attaches the result as a `#spa.sparsity` attribute named
     `spa.sparsity`. The layout passes read it to pick a lossless format per
@@ -40,7 +41,7 @@ def SpaAnnotateSparsity : Pass<"spa-annotate-sparsity"> {
 
     ```mlir
     %w = spa.constant {spa.sparsity = #spa.sparsity<density = 5.000000e-01,
-        dim = 0, nm = [2:4, 4:8, 4:16, 4:32, 4:64, 4:128, 4:256]>}
+        dim = 0, nm = [2:4, 4:8]>}
         dense<...> : tensor<8x8xf32>
     ```
 
