@@ -9,6 +9,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/CheckedArithmetic.h"
 
 #include <numeric>
 
@@ -194,15 +195,23 @@ LogicalResult SparseEncodingAttr::verifyEncoding(
   }
   // Every group size must divide the extent; padding to their least common
   // multiple satisfies all terms of a series at once.
-  int64_t groupLcm = 1;
+  std::optional<int64_t> groupLcm = 1;
   for (const NMPattern &pattern : getPatterns())
-    groupLcm = std::lcm(groupLcm, pattern.m);
-  for (const NMPattern &pattern : getPatterns())
-    if (extent % pattern.m != 0)
-      return emitError() << "group size " << pattern.m
-                         << " does not divide dimension " << getDim() << " ("
-                         << extent << "); set 'padded' to a multiple of "
-                         << groupLcm;
+    if (groupLcm)
+      groupLcm = llvm::checkedMul(*groupLcm / std::gcd(*groupLcm, pattern.m),
+                                  pattern.m);
+  for (const NMPattern &pattern : getPatterns()) {
+    if (extent % pattern.m == 0)
+      continue;
+    InFlightDiagnostic diag = emitError();
+    diag << "group size " << pattern.m << " does not divide dimension "
+         << getDim() << " (" << extent << "); set 'padded' to a multiple of ";
+    if (groupLcm)
+      diag << *groupLcm;
+    else
+      diag << "every group size";
+    return diag;
+  }
   return success();
 }
 

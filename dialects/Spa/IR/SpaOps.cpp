@@ -174,8 +174,35 @@ static LogicalResult verifyContractionTypes(Operation *op, Type lhs, Type rhs,
             "integer result and bias";
 }
 
-/// Marks a window computation whose extent does not fit in 64 bits.
+/// Marks a shape computation whose result does not fit in 64 bits.
 static constexpr int64_t kOverflow = -2;
+
+/// Adds extents, staying dynamic if any is dynamic and giving kOverflow when
+/// the sum does not fit.
+static int64_t addExtents(ArrayRef<int64_t> extents) {
+  int64_t sum = 0;
+  for (int64_t extent : extents) {
+    if (ShapedType::isDynamic(extent))
+      return ShapedType::kDynamic;
+    std::optional<int64_t> next = llvm::checkedAdd(sum, extent);
+    if (!next)
+      return kOverflow;
+    sum = *next;
+  }
+  return sum;
+}
+
+/// The element count of a static shape, or std::nullopt when it overflows.
+static std::optional<int64_t> getNumElements(ArrayRef<int64_t> shape) {
+  int64_t count = 1;
+  for (int64_t extent : shape) {
+    std::optional<int64_t> next = llvm::checkedMul(count, extent);
+    if (!next)
+      return std::nullopt;
+    count = *next;
+  }
+  return count;
+}
 
 /// Output extent of a sliding window, as ONNX and PyTorch compute it. Stays
 /// dynamic when the input extent is; -1 when the window does not fit and
@@ -245,7 +272,7 @@ LogicalResult Conv2DOp::verify() {
   int64_t channelsPerGroup = wType.getDimSize(1);
   if (!ShapedType::isDynamic(channels) &&
       !ShapedType::isDynamic(channelsPerGroup) &&
-      channels != channelsPerGroup * groups)
+      llvm::checkedMul(channelsPerGroup, groups) != channels)
     return emitOpError() << "input has " << channels
                          << " channels, but the weight expects "
                          << channelsPerGroup << " per group x " << groups
@@ -313,9 +340,14 @@ LogicalResult ConvTranspose2DOp::verify() {
   if (!ShapedType::isDynamic(channels) && channels % groups != 0)
     return emitOpError() << "input channels (" << channels
                          << ") are not divisible by groups (" << groups << ")";
-  int64_t filters = ShapedType::isDynamic(wType.getDimSize(1))
-                        ? ShapedType::kDynamic
-                        : wType.getDimSize(1) * groups;
+  int64_t filters = ShapedType::kDynamic;
+  if (!ShapedType::isDynamic(wType.getDimSize(1))) {
+    std::optional<int64_t> product =
+        llvm::checkedMul(wType.getDimSize(1), groups);
+    if (!product)
+      return emitOpError() << "output channels overflow 64-bit arithmetic";
+    filters = *product;
+  }
   if (failed(verifyBias(*this, getBias(), filters)))
     return failure();
 
@@ -326,7 +358,11 @@ LogicalResult ConvTranspose2DOp::verify() {
     if (grown)
       grown = llvm::checkedMulAdd(d[i], k - 1, *grown);
     if (grown)
-      grown = llvm::checkedAdd(*grown, 1 - p[i] - p[i + 2]);
+      grown = llvm::checkedAdd(*grown, int64_t(1));
+    if (grown)
+      grown = llvm::checkedSub(*grown, p[i]);
+    if (grown)
+      grown = llvm::checkedSub(*grown, p[i + 2]);
     return grown ? *grown : kOverflow;
   };
   int64_t h = outSize(inType.getDimSize(2), wType.getDimSize(2), 0);
@@ -764,10 +800,15 @@ void TransposeOp::getCanonicalizationPatterns(RewritePatternSet &results,
 
 LogicalResult ReshapeOp::verify() {
   RankedTensorType inType = tensorType(getInput());
-  if (inType.hasStaticShape() && getType().hasStaticShape() &&
-      inType.getNumElements() != getType().getNumElements())
-    return emitOpError() << "cannot reshape " << inType.getNumElements()
-                         << " elements into " << getType().getNumElements();
+  if (!inType.hasStaticShape() || !getType().hasStaticShape())
+    return success();
+  std::optional<int64_t> in = getNumElements(inType.getShape());
+  std::optional<int64_t> out = getNumElements(getType().getShape());
+  if (!in || !out)
+    return emitOpError() << "element count overflows 64-bit arithmetic";
+  if (*in != *out)
+    return emitOpError() << "cannot reshape " << *in << " elements into "
+                         << *out;
   return success();
 }
 
@@ -826,10 +867,10 @@ LogicalResult ConcatOp::verify() {
     for (int64_t d = 0; d < rank; ++d) {
       int64_t size = type.getDimSize(d);
       if (d == axis) {
-        expected[d] = ShapedType::isDynamic(size) ||
-                              ShapedType::isDynamic(expected[d])
-                          ? ShapedType::kDynamic
-                          : expected[d] + size;
+        expected[d] = addExtents({expected[d], size});
+        if (expected[d] == kOverflow)
+          return emitOpError() << "concatenated extent overflows 64-bit "
+                                  "arithmetic";
       } else if (!ShapedType::isDynamic(size) &&
                  !ShapedType::isDynamic(expected[d]) && size != expected[d]) {
         return emitOpError() << "input " << type << " differs from the result "
@@ -867,7 +908,11 @@ LogicalResult SliceOp::verify() {
     if (ShapedType::isDynamic(extent) || ShapedType::isDynamic(count) ||
         count == 0)
       continue;
-    int64_t last = start + (count - 1) * step;
+    std::optional<int64_t> reach = llvm::checkedMulAdd(count - 1, step, start);
+    if (!reach)
+      return emitOpError() << "dimension " << d
+                           << " steps beyond 64-bit indices";
+    int64_t last = *reach;
     if (start < 0 || start >= extent || last < 0 || last >= extent)
       return emitOpError() << "dimension " << d << " reads indices " << start
                            << " to " << last << ", outside [0, " << extent
@@ -905,9 +950,10 @@ LogicalResult PadOp::verify() {
         std::max(pads[d], pads[rank + d]) >= size)
       return emitOpError() << "reflect padding of dimension " << d
                            << " must be smaller than its extent " << size;
-    expected.push_back(ShapedType::isDynamic(size)
-                           ? ShapedType::kDynamic
-                           : size + pads[d] + pads[rank + d]);
+    expected.push_back(addExtents({size, pads[d], pads[rank + d]}));
+    if (expected.back() == kOverflow)
+      return emitOpError() << "padded extent of dimension " << d
+                           << " overflows 64-bit arithmetic";
   }
   return verifyShape(*this, "result", getType(), expected);
 }

@@ -1608,3 +1608,47 @@ func.func @unknown_spa_attr() -> tensor<4xf32> {
   %0 = spa.constant {spa.density = 1.0 : f32} dense<1.0> : tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// Shape arithmetic that would overflow 64 bits is rejected, not wrapped.
+//===----------------------------------------------------------------------===//
+
+func.func @pad_overflow(%x: tensor<4xf32>) -> tensor<8xf32> {
+  // expected-error @+1 {{padded extent of dimension 0 overflows 64-bit arithmetic}}
+  %0 = spa.pad %x pads [9223372036854775807, 1] : tensor<4xf32> -> tensor<8xf32>
+  return %0 : tensor<8xf32>
+}
+
+// -----
+
+func.func @slice_overflow(%x: tensor<8xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{dimension 0 steps beyond 64-bit indices}}
+  %0 = spa.slice %x starts [0] steps [9223372036854775807] : tensor<8xf32> -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @concat_overflow(%a: tensor<9223372036854775807xf32>, %b: tensor<2xf32>) -> tensor<?xf32> {
+  // expected-error @+1 {{concatenated extent overflows 64-bit arithmetic}}
+  %0 = spa.concat %a, %b axis 0 : (tensor<9223372036854775807xf32>, tensor<2xf32>) -> tensor<?xf32>
+  return %0 : tensor<?xf32>
+}
+
+// -----
+
+func.func @reshape_overflow(%x: tensor<4611686018427387904x4xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{element count overflows 64-bit arithmetic}}
+  %0 = spa.reshape %x : tensor<4611686018427387904x4xf32> -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+func.func @conv_transpose2d_channels_overflow(%x: tensor<1x2x4x4xf32>, %w: tensor<2x4611686018427387904x1x1xf32>) -> tensor<1x?x4x4xf32> {
+  // expected-error @+1 {{output channels overflow 64-bit arithmetic}}
+  %0 = spa.conv_transpose2d %x, %w groups 2 : (tensor<1x2x4x4xf32>, tensor<2x4611686018427387904x1x1xf32>) -> tensor<1x?x4x4xf32>
+  return %0 : tensor<1x?x4x4xf32>
+}
