@@ -29,7 +29,7 @@ export SPC_BUILD_DIR=$build_dir
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
-"$root/scripts/build.sh" "${build_args[@]}" spc-opt SPCUnitTests
+"$root/scripts/build.sh" "${build_args[@]}" spc-opt spc-translate SPCUnitTests
 
 results="$build_dir/test-results.json"
 status=0

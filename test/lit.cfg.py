@@ -9,7 +9,7 @@ from lit.llvm.subst import ToolSubst
 
 config.name = "SPC"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
-config.suffixes = [".mlir"]
+config.suffixes = [".mlir", ".onnxtxt"]
 config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py", "Unit"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.spc_obj_root, "test")
@@ -28,9 +28,14 @@ if os.environ.get("SPC_VERIFY_ROUNDTRIP", "0") not in ("", "0"):
 # which is not on PATH.
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
+# Debian's interpreter, which has python3-onnx and numpy; a `python3` earlier
+# on PATH may not.
+config.substitutions.append(("%python", "/usr/bin/python3"))
+
 tool_dirs = [config.spc_tools_dir, config.llvm_tools_dir]
 tools = [
     ToolSubst("spc-opt", extra_args=spc_opt_args, unresolved="fatal"),
+    ToolSubst("spc-translate", unresolved="fatal"),
     ToolSubst("not", unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

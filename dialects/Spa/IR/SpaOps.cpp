@@ -12,9 +12,13 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallBitVector.h"
 #include "llvm/Support/CheckedArithmetic.h"
+
+#include <cmath>
+#include <cstring>
 
 using namespace mlir;
 using namespace spc;
@@ -552,6 +556,40 @@ LogicalResult PReluOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// Element-wise selection
+//===----------------------------------------------------------------------===//
+
+LogicalResult SelectOp::verify() {
+  // ResultsBroadcastableShape compares only the trailing dimensions of the
+  // result with the broadcast shape, so it would accept leading result
+  // dimensions: an implicit expand, which ONNX's Where does not do.
+  int64_t rank = 0;
+  for (Value operand : getOperands())
+    rank = std::max(rank, tensorType(operand).getRank());
+  if (getType().getRank() != rank)
+    return emitOpError() << "result has rank " << getType().getRank()
+                         << ", but the operands broadcast to rank " << rank;
+  return success();
+}
+
+OpFoldResult SelectOp::fold(FoldAdaptor adaptor) {
+  // A value of the result type is not enlarged by the broadcast, so it can
+  // stand for the whole result once it is known to be the one chosen.
+  auto chosen = [&](Value value) -> OpFoldResult {
+    if (value.getType() == getType())
+      return value;
+    return {};
+  };
+  if (getTrueValue() == getFalseValue())
+    return chosen(getTrueValue());
+  auto condition = dyn_cast_or_null<SplatElementsAttr>(adaptor.getCondition());
+  if (!condition)
+    return {};
+  return chosen(condition.getSplatValue<bool>() ? getTrueValue()
+                                                : getFalseValue());
+}
+
+//===----------------------------------------------------------------------===//
 // Element-wise unary operations
 //===----------------------------------------------------------------------===//
 
@@ -571,11 +609,26 @@ LogicalResult ClipOp::verify() {
   return success();
 }
 
+LogicalResult CastOp::verify() {
+  return verifyShape(*this, "result", getType(),
+                     tensorType(getInput()).getShape());
+}
+
+OpFoldResult CastOp::fold(FoldAdaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  return {};
+}
+
 //===----------------------------------------------------------------------===//
 // Normalization
 //===----------------------------------------------------------------------===//
 
 LogicalResult SoftmaxOp::verify() {
+  return verifyAxis(*this, "axis", getAxis(), getType().getRank());
+}
+
+LogicalResult LogSoftmaxOp::verify() {
   return verifyAxis(*this, "axis", getAxis(), getType().getRank());
 }
 
@@ -604,6 +657,142 @@ LogicalResult BatchNormOp::verify() {
     if (failed(verifyShape(*this, name, tensorType(value), {channels})))
       return failure();
   return success();
+}
+
+/// Element `i` of f32 constant data, widened to double; a splat holds one
+/// element that stands for all of them.
+static double readF32(const RawConstantData &data, int64_t i) {
+  float value;
+  std::memcpy(&value,
+              data.bytes.data() + (data.isSplat ? 0 : i) * sizeof(float),
+              sizeof(float));
+  return value;
+}
+
+static void writeF32(MutableArrayRef<char> bytes, int64_t i, double value) {
+  float narrowed = float(value);
+  std::memcpy(bytes.data() + i * sizeof(float), &narrowed, sizeof(float));
+}
+
+/// The `count` elements of the f32 constant that defines `value`, or
+/// std::nullopt when there is no such constant with readable data (a blob
+/// elided from the text has none). Binds the constant to `bound` if given.
+static std::optional<SmallVector<double>>
+readF32Constant(Value value, int64_t count, ElementsAttr *bound = nullptr) {
+  ElementsAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)) ||
+      !attr.getElementType().isF32() || attr.getNumElements() != count)
+    return std::nullopt;
+  std::optional<RawConstantData> raw = getRawConstantData(attr);
+  if (!raw)
+    return std::nullopt;
+  SmallVector<double> values;
+  for (int64_t i = 0; i < count; ++i)
+    values.push_back(readF32(*raw, i));
+  if (bound)
+    *bound = attr;
+  return values;
+}
+
+namespace {
+/// batch_norm(conv2d(x, W, b)) -> conv2d(x, W', b') when the weight, the
+/// bias and the statistics are constants. Inference-mode batch normalization
+/// is an affine map per output channel, which the convolution absorbs, as in
+/// ONNX Runtime's ConvBNFusion (onnxruntime/core/optimizer/conv_bn_fusion.cc)
+/// and PyTorch's torch.nn.utils.fusion.fuse_conv_bn_eval. With
+/// k[o] = scale[o] / sqrt(var[o] + epsilon):
+///   W'[o] = W[o] * k[o]
+///   b'[o] = (b[o] - mean[o]) * k[o] + bias[o]
+/// The arithmetic is done in double and rounded once to f32, so the folded
+/// weights are as close to the exact products as f32 allows.
+struct FoldBatchNormIntoConv : public OpRewritePattern<BatchNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(BatchNormOp op,
+                                PatternRewriter &rewriter) const override {
+    auto conv = op.getInput().getDefiningOp<Conv2DOp>();
+    // Another user of the convolution needs the unnormalized values, and
+    // keeping both convolutions would double the work.
+    if (!conv || !conv->hasOneUse() || !op.getType().getElementType().isF32())
+      return failure();
+
+    // Constants are statically shaped, so the weight fixes the channel count
+    // even where the activation's channel dimension is dynamic (and the
+    // verifiers could not compare the parameters against it). Dynamic
+    // activation extents do not matter: the fold only rewrites constants.
+    ElementsAttr weightAttr;
+    if (!matchPattern(conv.getWeight(), m_Constant(&weightAttr)) ||
+        !weightAttr.getElementType().isF32())
+      return failure();
+    std::optional<RawConstantData> weight = getRawConstantData(weightAttr);
+    int64_t filters = weightAttr.getShapedType().getDimSize(0);
+    // Without filters there is nothing to scale.
+    if (!weight || filters == 0)
+      return failure();
+
+    ElementsAttr shiftAttr;
+    std::optional<SmallVector<double>> scale =
+        readF32Constant(op.getScale(), filters);
+    std::optional<SmallVector<double>> shift =
+        readF32Constant(op.getBias(), filters, &shiftAttr);
+    std::optional<SmallVector<double>> mean =
+        readF32Constant(op.getMean(), filters);
+    std::optional<SmallVector<double>> variance =
+        readF32Constant(op.getVariance(), filters);
+    if (!scale || !shift || !mean || !variance)
+      return failure();
+    // The new bias keeps the storage kind of the old one, or of the
+    // batch_norm bias when the convolution has none.
+    ElementsAttr biasLike = shiftAttr;
+    SmallVector<double> bias(filters, 0.0);
+    if (Value convBias = conv.getBias()) {
+      std::optional<SmallVector<double>> values =
+          readF32Constant(convBias, filters, &biasLike);
+      if (!values)
+        return failure();
+      bias = std::move(*values);
+    }
+
+    double epsilon = op.getEpsilonAttr().getValueAsDouble();
+    SmallVector<double> factor(filters);
+    SmallVector<char> biasBytes(filters * sizeof(float));
+    for (int64_t o = 0; o < filters; ++o) {
+      double denominator = (*variance)[o] + epsilon;
+      // A non-positive (or NaN) variance has no real square root; such a
+      // model is left as written rather than filled with NaNs.
+      if (!(denominator > 0.0))
+        return failure();
+      factor[o] = (*scale)[o] / std::sqrt(denominator);
+      writeF32(biasBytes, o, (bias[o] - (*mean)[o]) * factor[o] + (*shift)[o]);
+    }
+    // OIHW: filter o is the o-th contiguous run of the weight.
+    int64_t weightCount = weightAttr.getNumElements();
+    int64_t perFilter = weightCount / filters;
+    SmallVector<char> weightBytes(weightCount * sizeof(float));
+    for (int64_t i = 0; i < weightCount; ++i)
+      writeF32(weightBytes, i, readF32(*weight, i) * factor[i / perFilter]);
+
+    Value newWeight = ConstantOp::create(
+        rewriter, conv.getWeight().getLoc(),
+        buildConstantLike(weightAttr, weightAttr.getShapedType(), weightBytes));
+    Value newBias = ConstantOp::create(
+        rewriter, op.getBias().getLoc(),
+        buildConstantLike(biasLike, biasLike.getShapedType(), biasBytes));
+    auto fused = Conv2DOp::create(
+        rewriter, rewriter.getFusedLoc({conv.getLoc(), op.getLoc()}),
+        op.getType(), conv.getInput(), newWeight, newBias,
+        conv.getStridesAttr(), conv.getPadsAttr(), conv.getDilationsAttr(),
+        conv.getGroupsAttr());
+    fused->setDiscardableAttrs(conv->getDiscardableAttrDictionary());
+    rewriter.replaceOp(op, fused);
+    rewriter.eraseOp(conv);
+    return success();
+  }
+};
+} // namespace
+
+void BatchNormOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                              MLIRContext *context) {
+  results.add<FoldBatchNormIntoConv>(context);
 }
 
 //===----------------------------------------------------------------------===//
@@ -687,6 +876,7 @@ static LogicalResult verifyReduce(OpTy op) {
 LogicalResult ReduceMeanOp::verify() { return verifyReduce(*this); }
 LogicalResult ReduceSumOp::verify() { return verifyReduce(*this); }
 LogicalResult ReduceMaxOp::verify() { return verifyReduce(*this); }
+LogicalResult ReduceMinOp::verify() { return verifyReduce(*this); }
 
 //===----------------------------------------------------------------------===//
 // TransposeOp
@@ -961,6 +1151,73 @@ LogicalResult PadOp::verify() {
 OpFoldResult PadOp::fold(FoldAdaptor) {
   if (getInput().getType() == getType() &&
       llvm::all_of(getPads(), [](int64_t p) { return p == 0; }))
+    return getInput();
+  return {};
+}
+
+//===----------------------------------------------------------------------===//
+// ExpandOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ExpandOp::verify() {
+  ArrayRef<int64_t> in = tensorType(getInput()).getShape();
+  ArrayRef<int64_t> out = getType().getShape();
+  if (out.size() < in.size())
+    return emitOpError() << "result rank " << out.size()
+                         << " is smaller than the input rank " << in.size();
+  // The importer has already broadcast the target shape against the input,
+  // so only the input grows: an extent other than 1 is kept as it is.
+  for (auto [have, want] : llvm::zip_equal(in, out.take_back(in.size())))
+    if (have != 1 && !ShapedType::isDynamic(have) &&
+        !ShapedType::isDynamic(want) && have != want)
+      return emitOpError() << "input of shape " << formatShape(in)
+                           << " does not broadcast to the result shape "
+                           << formatShape(out);
+  return success();
+}
+
+OpFoldResult ExpandOp::fold(FoldAdaptor adaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  // A broadcast splat is the same splat at any size (ONNX exporters write
+  // ConstantOfShape + Expand); other constants would grow in memory.
+  auto splat = dyn_cast_or_null<SplatElementsAttr>(adaptor.getInput());
+  if (splat && getType().hasStaticShape())
+    return DenseElementsAttr::get(getType(), splat.getSplatValue<Attribute>());
+  return {};
+}
+
+//===----------------------------------------------------------------------===//
+// TileOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult TileOp::verify() {
+  RankedTensorType inType = tensorType(getInput());
+  int64_t rank = inType.getRank();
+  ArrayRef<int64_t> repeats = getRepeats();
+  if (int64_t(repeats.size()) != rank)
+    return emitOpError() << "expects one repeat per dimension (" << rank << ")";
+  if (failed(verifyAllPositive(*this, "repeats", repeats)))
+    return failure();
+  SmallVector<int64_t> expected;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t size = inType.getDimSize(d);
+    if (ShapedType::isDynamic(size)) {
+      expected.push_back(ShapedType::kDynamic);
+      continue;
+    }
+    std::optional<int64_t> tiled = llvm::checkedMul(size, repeats[d]);
+    if (!tiled)
+      return emitOpError() << "tiled extent of dimension " << d
+                           << " overflows 64-bit arithmetic";
+    expected.push_back(*tiled);
+  }
+  return verifyShape(*this, "result", getType(), expected);
+}
+
+OpFoldResult TileOp::fold(FoldAdaptor) {
+  if (getInput().getType() == getType() &&
+      llvm::all_of(getRepeats(), [](int64_t r) { return r == 1; }))
     return getInput();
   return {};
 }

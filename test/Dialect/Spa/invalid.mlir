@@ -517,6 +517,50 @@ func.func @prelu_integer_input(%x: tensor<8xi32>, %s: tensor<8xi32>) -> tensor<8
 // -----
 
 //===----------------------------------------------------------------------===//
+// spa.select
+//===----------------------------------------------------------------------===//
+
+func.func @select_not_broadcastable(%c: tensor<3xi1>, %a: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{operands don't have broadcast-compatible shapes}}
+  %0 = spa.select %c, %a, %b : (tensor<3xi1>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @select_result_adds_dimensions(%c: tensor<4xi1>, %a: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<2x4xf32> {
+  // expected-error @+1 {{result has rank 2, but the operands broadcast to rank 1}}
+  %0 = spa.select %c, %a, %b : (tensor<4xi1>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @select_value_types(%c: tensor<4xi1>, %a: tensor<4xf32>, %b: tensor<4xf16>) -> tensor<4xf32> {
+  // expected-error @+1 {{failed to verify that all of {true_value, false_value, result} have same element type}}
+  %0 = spa.select %c, %a, %b : (tensor<4xi1>, tensor<4xf32>, tensor<4xf16>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @select_result_type(%c: tensor<4xi1>, %a: tensor<4xi64>, %b: tensor<4xi64>) -> tensor<4xi32> {
+  // expected-error @+1 {{failed to verify that all of {true_value, false_value, result} have same element type}}
+  %0 = spa.select %c, %a, %b : (tensor<4xi1>, tensor<4xi64>, tensor<4xi64>) -> tensor<4xi32>
+  return %0 : tensor<4xi32>
+}
+
+// -----
+
+func.func @select_condition_not_i1(%c: tensor<4xi8>, %a: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{operand #0 must be ranked tensor of 1-bit signless integer values, but got 'tensor<4xi8>'}}
+  %0 = spa.select %c, %a, %b : (tensor<4xi8>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
 // Element-wise unary operations
 //===----------------------------------------------------------------------===//
 
@@ -545,6 +589,26 @@ func.func @clip_min_greater_than_max(%x: tensor<4xf32>) -> tensor<4xf32> {
 // -----
 
 //===----------------------------------------------------------------------===//
+// spa.cast
+//===----------------------------------------------------------------------===//
+
+func.func @cast_result_shape(%x: tensor<2x3xf32>) -> tensor<3x2xi8> {
+  // expected-error @+1 {{result has shape [3, 2], expected [2, 3]}}
+  %0 = spa.cast %x : tensor<2x3xf32> -> tensor<3x2xi8>
+  return %0 : tensor<3x2xi8>
+}
+
+// -----
+
+func.func @cast_result_rank(%x: tensor<6xi1>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{result has shape [2, 3], expected [6]}}
+  %0 = spa.cast %x : tensor<6xi1> -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
 // Normalization
 //===----------------------------------------------------------------------===//
 
@@ -560,6 +624,30 @@ func.func @softmax_negative_axis(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
   // expected-error @+1 {{axis -1 is out of range for a rank-2 tensor}}
   %0 = spa.softmax %x axis -1 : tensor<2x8xf32>
   return %0 : tensor<2x8xf32>
+}
+
+// -----
+
+func.func @log_softmax_axis_out_of_range(%x: tensor<1x1000xf32>) -> tensor<1x1000xf32> {
+  // expected-error @+1 {{axis 2 is out of range for a rank-2 tensor}}
+  %0 = spa.log_softmax %x axis 2 : tensor<1x1000xf32>
+  return %0 : tensor<1x1000xf32>
+}
+
+// -----
+
+func.func @log_softmax_negative_axis(%x: tensor<1x1000xf32>) -> tensor<1x1000xf32> {
+  // expected-error @+1 {{axis -1 is out of range for a rank-2 tensor}}
+  %0 = spa.log_softmax %x axis -1 : tensor<1x1000xf32>
+  return %0 : tensor<1x1000xf32>
+}
+
+// -----
+
+func.func @log_softmax_integer(%x: tensor<1x1000xi32>) -> tensor<1x1000xi32> {
+  // expected-error @+1 {{operand #0 must be ranked tensor of floating-point values, but got 'tensor<1x1000xi32>'}}
+  %0 = spa.log_softmax %x axis 1 : tensor<1x1000xi32>
+  return %0 : tensor<1x1000xi32>
 }
 
 // -----
@@ -876,6 +964,22 @@ func.func @reduce_sum_result_shape(%x: tensor<1x64x8x8xf32>) -> tensor<1x64x1x1x
 
 // -----
 
+func.func @reduce_min_axis_out_of_range(%x: tensor<1x64x8x8xf32>) -> tensor<1x64x8xf32> {
+  // expected-error @+1 {{axis 4 is out of range for a rank-4 tensor}}
+  %0 = spa.reduce_min %x axes [4] : tensor<1x64x8x8xf32> -> tensor<1x64x8xf32>
+  return %0 : tensor<1x64x8xf32>
+}
+
+// -----
+
+func.func @reduce_min_result_shape(%x: tensor<1x64x8x8xf32>) -> tensor<1x64x8xf32> {
+  // expected-error @+1 {{result has shape [1, 64, 8], expected [1, 64, 8, 1]}}
+  %0 = spa.reduce_min %x axes [3] keepdims : tensor<1x64x8x8xf32> -> tensor<1x64x8xf32>
+  return %0 : tensor<1x64x8xf32>
+}
+
+// -----
+
 //===----------------------------------------------------------------------===//
 // spa.transpose
 //===----------------------------------------------------------------------===//
@@ -1077,6 +1181,80 @@ func.func @pad_result_shape(%x: tensor<1x3x224x224xf32>) -> tensor<1x3x225x226xf
   // expected-error @+1 {{result has shape [1, 3, 225, 226], expected [1, 3, 226, 226]}}
   %0 = spa.pad %x pads [0, 0, 1, 1, 0, 0, 1, 1] : tensor<1x3x224x224xf32> -> tensor<1x3x225x226xf32>
   return %0 : tensor<1x3x225x226xf32>
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// spa.expand
+//===----------------------------------------------------------------------===//
+
+func.func @expand_result_rank(%x: tensor<2x3xf32>) -> tensor<6xf32> {
+  // expected-error @+1 {{result rank 1 is smaller than the input rank 2}}
+  %0 = spa.expand %x : tensor<2x3xf32> -> tensor<6xf32>
+  return %0 : tensor<6xf32>
+}
+
+// -----
+
+func.func @expand_not_broadcastable(%x: tensor<3x4xf32>) -> tensor<2x5x4xf32> {
+  // expected-error @+1 {{input of shape [3, 4] does not broadcast to the result shape [2, 5, 4]}}
+  %0 = spa.expand %x : tensor<3x4xf32> -> tensor<2x5x4xf32>
+  return %0 : tensor<2x5x4xf32>
+}
+
+// -----
+
+// ONNX broadcasts a target extent of 1 up to the input's, but the result type
+// holds that broadcast shape, so it never shrinks the input.
+func.func @expand_shrinks(%x: tensor<3x4xf32>) -> tensor<3x1xf32> {
+  // expected-error @+1 {{input of shape [3, 4] does not broadcast to the result shape [3, 1]}}
+  %0 = spa.expand %x : tensor<3x4xf32> -> tensor<3x1xf32>
+  return %0 : tensor<3x1xf32>
+}
+
+// -----
+
+func.func @expand_element_type(%x: tensor<4xf32>) -> tensor<2x4xf16> {
+  // expected-error @+1 {{requires the same element type for all operands and results}}
+  %0 = spa.expand %x : tensor<4xf32> -> tensor<2x4xf16>
+  return %0 : tensor<2x4xf16>
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// spa.tile
+//===----------------------------------------------------------------------===//
+
+func.func @tile_repeats_count(%x: tensor<2x3xf32>) -> tensor<4x3xf32> {
+  // expected-error @+1 {{expects one repeat per dimension (2)}}
+  %0 = spa.tile %x repeats [2] : tensor<2x3xf32> -> tensor<4x3xf32>
+  return %0 : tensor<4x3xf32>
+}
+
+// -----
+
+func.func @tile_zero_repeat(%x: tensor<2x3xf32>) -> tensor<0x3xf32> {
+  // expected-error @+1 {{repeats must be positive}}
+  %0 = spa.tile %x repeats [0, 1] : tensor<2x3xf32> -> tensor<0x3xf32>
+  return %0 : tensor<0x3xf32>
+}
+
+// -----
+
+func.func @tile_result_shape(%x: tensor<2x3xf32>) -> tensor<4x3xf32> {
+  // expected-error @+1 {{result has shape [4, 3], expected [4, 6]}}
+  %0 = spa.tile %x repeats [2, 2] : tensor<2x3xf32> -> tensor<4x3xf32>
+  return %0 : tensor<4x3xf32>
+}
+
+// -----
+
+func.func @tile_result_rank(%x: tensor<2x3xf32>) -> tensor<12xf32> {
+  // expected-error @+1 {{result has shape [12], expected [4, 3]}}
+  %0 = spa.tile %x repeats [2, 1] : tensor<2x3xf32> -> tensor<12xf32>
+  return %0 : tensor<12xf32>
 }
 
 // -----
@@ -1651,4 +1829,12 @@ func.func @conv_transpose2d_channels_overflow(%x: tensor<1x2x4x4xf32>, %w: tenso
   // expected-error @+1 {{output channels overflow 64-bit arithmetic}}
   %0 = spa.conv_transpose2d %x, %w groups 2 : (tensor<1x2x4x4xf32>, tensor<2x4611686018427387904x1x1xf32>) -> tensor<1x?x4x4xf32>
   return %0 : tensor<1x?x4x4xf32>
+}
+
+// -----
+
+func.func @tile_overflow(%x: tensor<4611686018427387904x2xf32>) -> tensor<?x2xf32> {
+  // expected-error @+1 {{tiled extent of dimension 0 overflows 64-bit arithmetic}}
+  %0 = spa.tile %x repeats [2, 1] : tensor<4611686018427387904x2xf32> -> tensor<?x2xf32>
+  return %0 : tensor<?x2xf32>
 }

@@ -168,6 +168,35 @@ func.func @unary(%x: tensor<2x8xf32>, %s: tensor<8xf32>, %q: tensor<4xi8>)
   return %19 : tensor<2x8xf32>
 }
 
+// CHECK-LABEL: func.func @cast
+func.func @cast(%ids: tensor<1x128xi64>, %x: tensor<2x?xf32>, %b: tensor<4xi1>)
+    -> (tensor<1x128xf32>, tensor<2x?xi8>, tensor<4xf16>, tensor<4xi1>) {
+  // CHECK: spa.cast %{{.*}} : tensor<1x128xi64> -> tensor<1x128xf32>
+  %0 = spa.cast %ids : tensor<1x128xi64> -> tensor<1x128xf32>
+  // CHECK: spa.cast %{{.*}} : tensor<2x?xf32> -> tensor<2x?xi8>
+  %1 = spa.cast %x : tensor<2x?xf32> -> tensor<2x?xi8>
+  // CHECK: spa.cast %{{.*}} : tensor<4xi1> -> tensor<4xf16>
+  %2 = spa.cast %b : tensor<4xi1> -> tensor<4xf16>
+  // CHECK: spa.cast %{{.*}} : tensor<4xf16> -> tensor<4xi1>
+  %3 = spa.cast %2 : tensor<4xf16> -> tensor<4xi1>
+  return %0, %1, %2, %3 : tensor<1x128xf32>, tensor<2x?xi8>, tensor<4xf16>, tensor<4xi1>
+}
+
+// CHECK-LABEL: func.func @select
+func.func @select(%mask: tensor<1x1x128x128xi1>, %scores: tensor<1x12x128x128xf32>,
+                  %fill: tensor<f32>, %c: tensor<4xi1>, %i: tensor<4xi64>,
+                  %j: tensor<2x1xi64>)
+    -> (tensor<1x12x128x128xf32>, tensor<2x4xi64>) {
+  // CHECK: spa.select %{{.*}}, %{{.*}}, %{{.*}} : (tensor<1x1x128x128xi1>, tensor<1x12x128x128xf32>, tensor<f32>) -> tensor<1x12x128x128xf32>
+  %0 = spa.select %mask, %scores, %fill
+      : (tensor<1x1x128x128xi1>, tensor<1x12x128x128xf32>, tensor<f32>)
+      -> tensor<1x12x128x128xf32>
+  // CHECK: spa.select %{{.*}}, %{{.*}}, %{{.*}} : (tensor<4xi1>, tensor<4xi64>, tensor<2x1xi64>) -> tensor<2x4xi64>
+  %1 = spa.select %c, %i, %j
+      : (tensor<4xi1>, tensor<4xi64>, tensor<2x1xi64>) -> tensor<2x4xi64>
+  return %0, %1 : tensor<1x12x128x128xf32>, tensor<2x4xi64>
+}
+
 // CHECK-LABEL: func.func @normalization
 func.func @normalization(%x: tensor<1x128x768xf32>, %g: tensor<768xf32>,
                          %b: tensor<768xf32>, %img: tensor<1x64x7x7xf32>,
@@ -176,8 +205,10 @@ func.func @normalization(%x: tensor<1x128x768xf32>, %g: tensor<768xf32>,
         tensor<1x64x7x7xf32>) {
   // CHECK: spa.softmax %{{.*}} axis 2 : tensor<1x128x768xf32>
   %0 = spa.softmax %x axis 2 : tensor<1x128x768xf32>
+  // CHECK: spa.log_softmax %{{.*}} axis 1 : tensor<1x128x768xf32>
+  %ls = spa.log_softmax %0 axis 1 : tensor<1x128x768xf32>
   // CHECK: spa.layer_norm %{{.*}}, %{{.*}}, %{{.*}} axis 2 epsilon 9.99999996E-13 :
-  %1 = spa.layer_norm %x, %g, %b axis 2 epsilon 1.0e-12
+  %1 = spa.layer_norm %ls, %g, %b axis 2 epsilon 1.0e-12
       : (tensor<1x128x768xf32>, tensor<768xf32>, tensor<768xf32>) -> tensor<1x128x768xf32>
   // CHECK: spa.layer_norm %{{.*}}, %{{.*}} axis 2 : (tensor<1x128x768xf32>, tensor<768xf32>) -> tensor<1x128x768xf32>
   %2 = spa.layer_norm %x, %g axis 2
@@ -217,14 +248,18 @@ func.func @pooling(%x: tensor<1x64x112x112xf32>, %y: tensor<1x8x5x5xf32>)
 
 // CHECK-LABEL: func.func @reductions
 func.func @reductions(%x: tensor<1x64x7x7xf32>)
-    -> (tensor<1x64x1x1xf32>, tensor<1x64xf32>, tensor<64x7x7xf32>) {
+    -> (tensor<1x64x1x1xf32>, tensor<1x64xf32>, tensor<64x7x7xf32>,
+        tensor<1x64x7x1xf32>) {
   // CHECK: spa.reduce_mean %{{.*}} axes [2, 3] keepdims : tensor<1x64x7x7xf32> -> tensor<1x64x1x1xf32>
   %0 = spa.reduce_mean %x axes [2, 3] keepdims : tensor<1x64x7x7xf32> -> tensor<1x64x1x1xf32>
   // CHECK: spa.reduce_sum %{{.*}} axes [2, 3] : tensor<1x64x7x7xf32> -> tensor<1x64xf32>
   %1 = spa.reduce_sum %x axes [2, 3] : tensor<1x64x7x7xf32> -> tensor<1x64xf32>
   // CHECK: spa.reduce_max %{{.*}} axes [0] : tensor<1x64x7x7xf32> -> tensor<64x7x7xf32>
   %2 = spa.reduce_max %x axes [0] : tensor<1x64x7x7xf32> -> tensor<64x7x7xf32>
-  return %0, %1, %2 : tensor<1x64x1x1xf32>, tensor<1x64xf32>, tensor<64x7x7xf32>
+  // CHECK: spa.reduce_min %{{.*}} axes [3] keepdims : tensor<1x64x7x7xf32> -> tensor<1x64x7x1xf32>
+  %3 = spa.reduce_min %x axes [3] keepdims : tensor<1x64x7x7xf32> -> tensor<1x64x7x1xf32>
+  return %0, %1, %2, %3 : tensor<1x64x1x1xf32>, tensor<1x64xf32>, tensor<64x7x7xf32>,
+                          tensor<1x64x7x1xf32>
 }
 
 // CHECK-LABEL: func.func @data_movement
@@ -260,6 +295,23 @@ func.func @data_movement(%x: tensor<1x128x12x64xf32>, %a: tensor<1x64x28x28xf32>
       : tensor<1x12x128x64xf32>, tensor<128x768xf32>, tensor<1x96x28x28xf32>,
         tensor<1x64x14x14xf32>, tensor<1x64x30x30xf32>, tensor<1x64x30x30xf32>,
         tensor<1x128x768xf32>, tensor<1x64x28x28xf32>
+}
+
+// CHECK-LABEL: func.func @expand_and_tile
+func.func @expand_and_tile(%x: tensor<64x1x1xf32>, %y: tensor<1x3x4xi8>,
+                           %d: tensor<?x4xf32>)
+    -> (tensor<1x64x56x56xf32>, tensor<2x3x4xf32>, tensor<1x6x4xi8>,
+        tensor<?x12xf32>) {
+  // CHECK: spa.expand %{{.*}} : tensor<64x1x1xf32> -> tensor<1x64x56x56xf32>
+  %0 = spa.expand %x : tensor<64x1x1xf32> -> tensor<1x64x56x56xf32>
+  // CHECK: spa.expand %{{.*}} : tensor<?x4xf32> -> tensor<2x3x4xf32>
+  %1 = spa.expand %d : tensor<?x4xf32> -> tensor<2x3x4xf32>
+  // CHECK: spa.tile %{{.*}} repeats [1, 2, 1] : tensor<1x3x4xi8> -> tensor<1x6x4xi8>
+  %2 = spa.tile %y repeats [1, 2, 1] : tensor<1x3x4xi8> -> tensor<1x6x4xi8>
+  // CHECK: spa.tile %{{.*}} repeats [2, 3] : tensor<?x4xf32> -> tensor<?x12xf32>
+  %3 = spa.tile %d repeats [2, 3] : tensor<?x4xf32> -> tensor<?x12xf32>
+  return %0, %1, %2, %3 : tensor<1x64x56x56xf32>, tensor<2x3x4xf32>,
+                          tensor<1x6x4xi8>, tensor<?x12xf32>
 }
 
 // CHECK-LABEL: func.func @resize

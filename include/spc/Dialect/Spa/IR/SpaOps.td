@@ -29,6 +29,7 @@ class Spa_Op<string mnemonic, list<Trait> traits = []>
 def Spa_Tensor : RankedTensorOf<[AnyFloat, AnyInteger]>;
 def Spa_FloatTensor : RankedTensorOf<[AnyFloat]>;
 def Spa_IndexTensor : RankedTensorOf<[I32, I64]>;
+def Spa_BoolTensor : RankedTensorOf<[I1]>;
 def Spa_QuantizedTensor : RankedTensorOf<[I8, UI8, SI8]>;
 def Spa_DequantizableTensor : RankedTensorOf<[I8, UI8, SI8, I32, SI32]>;
 
@@ -269,6 +270,37 @@ def Spa_PReluOp : Spa_Op<"prelu", [Pure, SameOperandsElementType,
 }
 
 //===----------------------------------------------------------------------===//
+// Element-wise selection
+//===----------------------------------------------------------------------===//
+
+def Spa_SelectOp : Spa_Op<"select", [Pure, ResultsBroadcastableShape,
+    AllElementTypesMatch<["true_value", "false_value", "result"]>]> {
+  let summary = "Element-wise choice between two tensors";
+  let description = [{
+    `condition ? true_value : false_value` element-wise, as ONNX `Where`. All
+    three operands broadcast multidirectionally (NumPy) to the result; the
+    two values and the result share one element type.
+
+    Example:
+
+    ```mlir
+    %y = spa.select %mask, %scores, %neg_inf
+        : (tensor<1x1x128x128xi1>, tensor<1x12x128x128xf32>, tensor<f32>)
+        -> tensor<1x12x128x128xf32>
+    ```
+  }];
+  let arguments = (ins Spa_BoolTensor:$condition, Spa_Tensor:$true_value,
+                       Spa_Tensor:$false_value);
+  let results = (outs Spa_Tensor:$result);
+  let assemblyFormat = [{
+    $condition `,` $true_value `,` $false_value attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
 // Element-wise unary operations
 //===----------------------------------------------------------------------===//
 
@@ -384,6 +416,38 @@ def Spa_ClipOp : Spa_UnaryOp<"clip", "min(max(x, min), max)", [], Spa_Tensor> {
   let hasVerifier = 1;
 }
 
+def Spa_CastOp : Spa_Op<"cast", [Pure]> {
+  let summary = "Element type conversion";
+  let description = [{
+    Converts every element to the result's element type, as ONNX `Cast`. The
+    shape does not change. Signless and signed integers are two's complement;
+    `i1` is ONNX `bool`.
+
+    * Float to integer rounds toward zero. ONNX leaves the result undefined
+      when the truncated value (or NaN, or an infinity) is out of the target
+      range. SPC does not saturate either: the value of such an element is
+      unspecified, so that each target may use its native conversion
+      instruction, and a folder must not evaluate it.
+    * Integer to integer sign-extends (zero-extends from an unsigned source)
+      or keeps the low bits, as ONNX does: `200 : i16` becomes `-56 : i8`.
+    * Float to float and integer to float round to nearest even; a value
+      beyond the target's range becomes an infinity.
+    * To `i1`, zero (either sign of it, for floats) is false and every other
+      value, NaN included, is true. From `i1`, true is `1` or `1.0`.
+
+    Example:
+
+    ```mlir
+    %y = spa.cast %ids : tensor<1x128xi64> -> tensor<1x128xf32>
+    ```
+  }];
+  let arguments = (ins Spa_Tensor:$input);
+  let results = (outs Spa_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Normalization
 //===----------------------------------------------------------------------===//
@@ -398,6 +462,27 @@ def Spa_SoftmaxOp : Spa_Op<"softmax", [Pure, SameOperandsAndResultType]> {
 
     ```mlir
     %y = spa.softmax %x axis 3 : tensor<1x12x128x128xf32>
+    ```
+  }];
+  let arguments = (ins Spa_FloatTensor:$input, I64Attr:$axis);
+  let results = (outs Spa_FloatTensor:$result);
+  let assemblyFormat = "$input `axis` $axis attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+def Spa_LogSoftmaxOp : Spa_Op<"log_softmax", [Pure,
+                                             SameOperandsAndResultType]> {
+  let summary = "Logarithm of the softmax along one axis";
+  let description = [{
+    `x - max - log(sum(exp(x - max)))` along `axis`, as ONNX `LogSoftmax`
+    (opset 13 semantics; older opsets are converted by the importer). It is
+    one op rather than `spa.log` of `spa.softmax` because that composition
+    gives `-inf` wherever the softmax underflows to zero.
+
+    Example:
+
+    ```mlir
+    %y = spa.log_softmax %x axis 1 : tensor<1x1000xf32>
     ```
   }];
   let arguments = (ins Spa_FloatTensor:$input, I64Attr:$axis);
@@ -442,7 +527,9 @@ def Spa_BatchNormOp : Spa_Op<"batch_norm", [Pure,
   let description = [{
     `(x - mean) / sqrt(var + epsilon) * scale + bias` per channel (dimension
     1), as ONNX `BatchNormalization` in inference mode. Every parameter has
-    shape `[C]`.
+    shape `[C]`. Canonicalization folds it into a producing `spa.conv2d`
+    that has no other user when the weight, the bias and the four
+    parameters are `f32` constants.
 
     Example:
 
@@ -462,6 +549,7 @@ def Spa_BatchNormOp : Spa_Op<"batch_norm", [Pure,
     (`epsilon` $epsilon^)? attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
+  let hasCanonicalizer = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -573,6 +661,7 @@ class Spa_ReduceOp<string mnemonic, string what>
 def Spa_ReduceMeanOp : Spa_ReduceOp<"reduce_mean", "Mean">;
 def Spa_ReduceSumOp : Spa_ReduceOp<"reduce_sum", "Sum">;
 def Spa_ReduceMaxOp : Spa_ReduceOp<"reduce_max", "Max">;
+def Spa_ReduceMinOp : Spa_ReduceOp<"reduce_min", "Min">;
 
 //===----------------------------------------------------------------------===//
 // Data movement
@@ -691,6 +780,50 @@ def Spa_PadOp : Spa_Op<"pad", [Pure, SameOperandsAndResultElementType]> {
   let assemblyFormat = [{
     $input `pads` $pads (`mode` $mode^)? (`value` $value^)? attr-dict `:`
     type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Spa_ExpandOp : Spa_Op<"expand", [Pure, SameOperandsAndResultElementType]> {
+  let summary = "Broadcast a tensor to a larger shape";
+  let description = [{
+    Broadcasts the input to the result type, as ONNX `Expand`. The input's
+    dimensions align with the result's trailing ones, and each is either 1
+    (repeated) or the result's extent. ONNX broadcasts the input and the
+    target shape in both directions; the importer writes that broadcast shape
+    as the result type, so the target shape is not an operand.
+
+    Example:
+
+    ```mlir
+    %y = spa.expand %x : tensor<64x1x1xf32> -> tensor<1x64x56x56xf32>
+    ```
+  }];
+  let arguments = (ins Spa_Tensor:$input);
+  let results = (outs Spa_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Spa_TileOp : Spa_Op<"tile", [Pure, SameOperandsAndResultElementType]> {
+  let summary = "Repeat a tensor along every dimension";
+  let description = [{
+    Concatenates `repeats[d]` copies of the input along each dimension `d`,
+    so result extent `d` is `input extent * repeats[d]`, as ONNX `Tile` (whose
+    `repeats` input the importer folds into the attribute).
+
+    Example:
+
+    ```mlir
+    %y = spa.tile %x repeats [1, 2, 1] : tensor<1x3x4xf32> -> tensor<1x6x4xf32>
+    ```
+  }];
+  let arguments = (ins Spa_Tensor:$input, DenseI64ArrayAttr:$repeats);
+  let results = (outs Spa_Tensor:$result);
+  let assemblyFormat = [{
+    $input `repeats` $repeats attr-dict `:` type($input) `->` type($result)
   }];
   let hasVerifier = 1;
   let hasFolder = 1;

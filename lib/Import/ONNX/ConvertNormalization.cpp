@@ -1,0 +1,315 @@
+//===- ConvertNormalization.cpp - ONNX normalization operators to spa -----===//
+//
+// Part of the SPC project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Softmax, LogSoftmax, LayerNormalization, BatchNormalization (inference)
+// and InstanceNormalization. Opset 13 changed Softmax and LogSoftmax from a
+// normalization over a flattened trailing block to one over a single axis;
+// spa has the latter, so older models get reshapes around it.
+// InstanceNormalization has no spa op and becomes reductions and
+// element-wise ops.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Importer.h"
+
+#include "mlir/Dialect/Traits.h"
+
+using namespace mlir;
+using namespace spc;
+using namespace spc::onnx_import;
+
+namespace {
+
+/// The type of `op(lhs, rhs)` for a spa binary op, from the NumPy broadcast
+/// of the operand shapes.
+RankedTensorType getBroadcastType(Value lhs, Value rhs) {
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  SmallVector<int64_t> shape;
+  if (!OpTrait::util::getBroadcastedShape(
+          lhsType.getShape(), cast<RankedTensorType>(rhs.getType()).getShape(),
+          shape))
+    return {};
+  return lhsType.clone(shape);
+}
+
+template <typename OpTy>
+Value createBinary(NodeContext &ctx, Value lhs, Value rhs) {
+  return OpTy::create(ctx.builder(), ctx.loc(), getBroadcastType(lhs, rhs),
+                      lhs, rhs);
+}
+
+/// A scalar constant of `elementType`, which broadcasts against anything.
+Value scalarConstant(NodeContext &ctx, Type elementType, double value) {
+  return ctx.materialize(makeDenseConstant(elementType, {}, {value}));
+}
+
+/// Converts `value` to `elementType`, keeping its shape.
+Value castTo(NodeContext &ctx, Value value, Type elementType) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.getElementType() == elementType)
+    return value;
+  return spa::CastOp::create(ctx.builder(), ctx.loc(),
+                             type.clone(elementType), value);
+}
+
+std::string formatShape(ArrayRef<int64_t> shape) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << "[";
+  llvm::interleaveComma(shape, os, [&](int64_t dim) {
+    if (ShapedType::isDynamic(dim))
+      os << "?";
+    else
+      os << dim;
+  });
+  os << "]";
+  return text;
+}
+
+/// Fails with a diagnostic when the node asks for any output but the first:
+/// the others are statistics that only training computes.
+LogicalResult requireOnlyFirstOutput(NodeContext &ctx, StringRef why) {
+  for (size_t i = 1; i < ctx.numOutputs(); ++i)
+    if (ctx.hasOutput(i))
+      return ctx.emitError() << "output " << i << " ('" << ctx.node().output(i)
+                             << "') is not supported: " << why
+                             << "; only output 0 is";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Softmax and LogSoftmax
+//===----------------------------------------------------------------------===//
+
+template <typename OpTy>
+LogicalResult convertSoftmax(NodeContext &ctx) {
+  RankedTensorType type = ctx.inputType(0);
+  int64_t rank = type.getRank();
+  // Opset 13 normalizes along `axis` (default -1). Before it, the input is
+  // coerced to 2-D [prod(dims[:axis]), prod(dims[axis:])] and normalized
+  // along the second dimension (default axis 1).
+  bool flattening = ctx.opset() < 13;
+  FailureOr<int64_t> axis = normalizeAxis(
+      ctx, ctx.intAttr("axis", flattening ? 1 : -1), rank, "axis");
+  if (failed(axis))
+    return failure();
+  OpBuilder &b = ctx.builder();
+  Value input = ctx.inputValue(0);
+  // The flattened block is one axis when every dimension after `axis` is 1,
+  // which covers the last axis and [N, C, 1, 1] classifier heads.
+  ArrayRef<int64_t> trailing = type.getShape().drop_front(*axis + 1);
+  if (!flattening || llvm::all_of(trailing, [](int64_t d) { return d == 1; })) {
+    ctx.setOutput(0, OpTy::create(b, ctx.loc(), input, *axis));
+    return success();
+  }
+  if (failed(ctx.requireStaticInput(0)))
+    return failure();
+  ArrayRef<int64_t> shape = type.getShape();
+  int64_t outer = 1, inner = 1;
+  for (int64_t d : shape.take_front(*axis))
+    outer *= d;
+  for (int64_t d : shape.drop_front(*axis))
+    inner *= d;
+  Value flat = reshapeTo(ctx, input, type.clone({outer, inner}));
+  Value result = OpTy::create(b, ctx.loc(), flat, 1);
+  ctx.setOutput(0, reshapeTo(ctx, result, type));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// LayerNormalization
+//===----------------------------------------------------------------------===//
+
+/// Input `i` (Scale or B) brought to the normalized shape, which
+/// spa.layer_norm requires. ONNX applies them with broadcasting, so an
+/// exporter may give [1, D] or [D] where the normalized shape is [D] or
+/// [S, D].
+FailureOr<Value> fitToNormalizedShape(NodeContext &ctx, size_t i,
+                                      ArrayRef<int64_t> shape,
+                                      StringRef what) {
+  RankedTensorType type = ctx.inputType(i);
+  auto compatible = [](int64_t have, int64_t want) {
+    return have == want || ShapedType::isDynamic(have) ||
+           ShapedType::isDynamic(want);
+  };
+  ArrayRef<int64_t> have = type.getShape();
+  if (have.size() == shape.size() &&
+      llvm::all_of(llvm::zip_equal(have, shape), [&](auto dims) {
+        return compatible(std::get<0>(dims), std::get<1>(dims));
+      }))
+    return ctx.inputValue(i);
+  // Leading unit dimensions beyond the normalized rank broadcast away.
+  while (have.size() > shape.size() && have.front() == 1)
+    have = have.drop_front();
+  bool broadcasts =
+      have.size() <= shape.size() &&
+      llvm::all_of(llvm::zip_equal(have, shape.take_back(have.size())),
+                   [&](auto dims) {
+                     return std::get<0>(dims) == 1 ||
+                            compatible(std::get<0>(dims), std::get<1>(dims));
+                   });
+  if (!broadcasts)
+    return ctx.emitError() << what << " ('" << ctx.node().input(i)
+                           << "') of shape " << formatShape(type.getShape())
+                           << " does not broadcast to the normalized shape "
+                           << formatShape(shape);
+  if (failed(ctx.requireStaticInput(0)) || failed(ctx.requireStaticInput(i)))
+    return failure();
+  Value value = reshapeTo(ctx, ctx.inputValue(i), type.clone(have));
+  auto target = type.clone(shape);
+  if (value.getType() == target)
+    return value;
+  return spa::ExpandOp::create(ctx.builder(), ctx.loc(), target, value)
+      .getResult();
+}
+
+LogicalResult convertLayerNormalization(NodeContext &ctx) {
+  // Mean and InvStdDev are saved for the backward pass. stash_type only
+  // sets their precision, so it does not matter for output 0.
+  if (failed(requireOnlyFirstOutput(
+          ctx, "Mean and InvStdDev are saved for training")))
+    return failure();
+  RankedTensorType type = ctx.inputType(0);
+  FailureOr<int64_t> axis =
+      normalizeAxis(ctx, ctx.intAttr("axis", -1), type.getRank(), "axis");
+  if (failed(axis))
+    return failure();
+  ArrayRef<int64_t> normalized = type.getShape().drop_front(*axis);
+  FailureOr<Value> scale = fitToNormalizedShape(ctx, 1, normalized, "scale");
+  if (failed(scale))
+    return failure();
+  Value bias;
+  if (ctx.hasInput(2)) {
+    FailureOr<Value> fitted = fitToNormalizedShape(ctx, 2, normalized, "bias");
+    if (failed(fitted))
+      return failure();
+    bias = *fitted;
+  }
+  OpBuilder &b = ctx.builder();
+  ctx.setOutput(0, spa::LayerNormOp::create(
+                       b, ctx.loc(), type, ctx.inputValue(0), *scale, bias,
+                       b.getI64IntegerAttr(*axis),
+                       b.getF32FloatAttr(ctx.floatAttr("epsilon", 1e-5f))));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// BatchNormalization
+//===----------------------------------------------------------------------===//
+
+LogicalResult convertBatchNormalization(NodeContext &ctx) {
+  // Opset 14 replaces the training outputs' implicit mode with an attribute.
+  if (ctx.intAttr("training_mode", 0) != 0)
+    return ctx.emitError() << "training_mode must be 0; SPC compiles models "
+                              "for inference";
+  if (failed(requireOnlyFirstOutput(
+          ctx, "the running and saved statistics are computed only in "
+               "training")))
+    return failure();
+  RankedTensorType type = ctx.inputType(0);
+  if (type.getRank() < 2)
+    return ctx.emitError() << "expects an input of rank 2 or more (N, C, "
+                              "...), got "
+                           << type;
+  // Opset 15 lets the parameters (T1) and statistics (T2) have other float
+  // types than the input; spa.batch_norm takes one, the input's.
+  Type elementType = type.getElementType();
+  Value input = ctx.inputValue(0);
+  Value scale = castTo(ctx, ctx.inputValue(1), elementType);
+  Value bias = castTo(ctx, ctx.inputValue(2), elementType);
+  Value mean = castTo(ctx, ctx.inputValue(3), elementType);
+  Value variance = castTo(ctx, ctx.inputValue(4), elementType);
+  float epsilon = ctx.floatAttr("epsilon", 1e-5f);
+  OpBuilder &b = ctx.builder();
+
+  // Opsets 7 and 8 with spatial = 0 keep statistics per activation: the
+  // parameters have shape [C, D1, ..., Dn] rather than [C]. The map is
+  // still affine, so it becomes element-wise ops broadcasting over N:
+  // (x - mean) * (scale / sqrt(var + epsilon)) + bias.
+  bool perActivation = ctx.opset() < 9 && ctx.intAttr("spatial", 1) == 0 &&
+                       llvm::any_of(ArrayRef<Value>{scale, bias, mean, variance},
+                                    [](Value v) {
+                                      return cast<RankedTensorType>(v.getType())
+                                                 .getRank() > 1;
+                                    });
+  if (perActivation) {
+    Value shifted = createBinary<spa::AddOp>(
+        ctx, variance, scalarConstant(ctx, elementType, epsilon));
+    Value deviation = spa::SqrtOp::create(b, ctx.loc(), shifted);
+    Value factor = createBinary<spa::DivOp>(ctx, scale, deviation);
+    Value centered = spa::SubOp::create(b, ctx.loc(), type, input, mean);
+    Value scaled = spa::MulOp::create(b, ctx.loc(), type, centered, factor);
+    ctx.setOutput(0, spa::AddOp::create(b, ctx.loc(), type, scaled, bias));
+    return success();
+  }
+  ctx.setOutput(0, spa::BatchNormOp::create(b, ctx.loc(), type, input, scale,
+                                            bias, mean, variance,
+                                            b.getF32FloatAttr(epsilon)));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// InstanceNormalization
+//===----------------------------------------------------------------------===//
+
+LogicalResult convertInstanceNormalization(NodeContext &ctx) {
+  RankedTensorType type = ctx.inputType(0);
+  int64_t rank = type.getRank();
+  if (rank < 3)
+    return ctx.emitError() << "expects an input of rank 3 or more (N, C, D1, "
+                              "...), got "
+                           << type;
+  // Each (n, c) instance is normalized over the spatial dimensions with its
+  // biased variance, then scaled and shifted per channel:
+  //   y = (x - mean) * (scale[c] / sqrt(var + epsilon)) + bias[c]
+  // The per-channel factor is computed on the small [N, C, 1, ...] tensor,
+  // so the full-size work is one subtraction, one square, one
+  // multiplication and one addition (ONNX Runtime's kernel factors it the
+  // same way).
+  OpBuilder &b = ctx.builder();
+  Location loc = ctx.loc();
+  Type elementType = type.getElementType();
+  SmallVector<int64_t> spatialAxes, statsShape(type.getShape());
+  for (int64_t d = 2; d < rank; ++d) {
+    spatialAxes.push_back(d);
+    statsShape[d] = 1;
+  }
+  auto statsType = type.clone(statsShape);
+  // Scale and bias are [C]; as [C, 1, ..., 1] they broadcast over
+  // [N, C, D1, ...].
+  auto perChannel = [&](size_t i) {
+    SmallVector<int64_t> shape(rank - 1, 1);
+    shape[0] = ctx.inputType(i).getDimSize(0);
+    return reshapeTo(ctx, ctx.inputValue(i), ctx.inputType(i).clone(shape));
+  };
+
+  Value input = ctx.inputValue(0);
+  Value mean = spa::ReduceMeanOp::create(b, loc, statsType, input,
+                                         spatialAxes, /*keepdims=*/true);
+  Value centered = spa::SubOp::create(b, loc, type, input, mean);
+  Value squared = spa::MulOp::create(b, loc, type, centered, centered);
+  Value variance = spa::ReduceMeanOp::create(b, loc, statsType, squared,
+                                             spatialAxes, /*keepdims=*/true);
+  Value shifted = spa::AddOp::create(
+      b, loc, statsType, variance,
+      scalarConstant(ctx, elementType, ctx.floatAttr("epsilon", 1e-5f)));
+  Value deviation = spa::SqrtOp::create(b, loc, shifted);
+  Value factor =
+      spa::DivOp::create(b, loc, statsType, perChannel(1), deviation);
+  Value scaled = spa::MulOp::create(b, loc, type, centered, factor);
+  ctx.setOutput(0, spa::AddOp::create(b, loc, type, scaled, perChannel(2)));
+  return success();
+}
+
+} // namespace
+
+void onnx_import::registerNormalizationConverters(ConverterTable &table) {
+  table["Softmax"] = convertSoftmax<spa::SoftmaxOp>;
+  table["LogSoftmax"] = convertSoftmax<spa::LogSoftmaxOp>;
+  table["LayerNormalization"] = convertLayerNormalization;
+  table["BatchNormalization"] = convertBatchNormalization;
+  table["InstanceNormalization"] = convertInstanceNormalization;
+}

@@ -1,0 +1,39 @@
+//===- spc-translate.cpp - SPC translation driver -------------------------===//
+//
+// Part of the SPC project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Translates between external formats and SPC's IR; today ONNX to `spa`.
+//
+//===----------------------------------------------------------------------===//
+
+#include "spc/Import/ONNX/ImportONNX.h"
+
+#include "mlir/Support/LogicalResult.h"
+#include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
+
+#include <cstring>
+#include <vector>
+
+int main(int argc, char **argv) {
+  spc::registerImportONNXTranslation();
+
+  // Imported models carry megabytes of weights: print large resource blobs
+  // elided unless the user chooses otherwise (or writes bytecode).
+  std::vector<char *> args(argv, argv + argc);
+  bool userChoseElision = false;
+  for (int i = 1; i < argc; ++i)
+    if (std::strncmp(argv[i], "--mlir-elide-resource-strings-if-larger",
+                     std::strlen("--mlir-elide-resource-strings-if-larger")) ==
+        0)
+      userChoseElision = true;
+  static char elide[] = "--mlir-elide-resource-strings-if-larger=1024";
+  if (!userChoseElision)
+    args.insert(args.begin() + 1, elide);
+  return mlir::failed(mlir::mlirTranslateMain(
+             static_cast<int>(args.size()), args.data(),
+             "SPC translation driver"))
+             ? 1
+             : 0;
+}
