@@ -13,7 +13,8 @@ set -euo pipefail
 packages=(
   # MLIR/LLVM 22 with mlir-tblgen, lit, FileCheck and not; clang and lld.
   libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools clang-22 lld-22
-  cmake ninja-build googletest libgtest-dev
+  libclang-rt-22-dev
+  cmake ninja-build googletest libgtest-dev time
   # ONNX import: the ONNX and protobuf C++ libraries, and the ONNX backend
   # node tests used for conformance.
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata

@@ -10,7 +10,7 @@ from lit.llvm.subst import ToolSubst
 config.name = "SPC"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".onnxtxt"]
-config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py", "Unit"]
+config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py", "Unit", "Inputs"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.spc_obj_root, "test")
 
@@ -43,3 +43,11 @@ llvm_config.add_tool_substitutions(tools, tool_dirs)
 # MLIR pass statistics exist only in builds with assertions (LLVM_ENABLE_STATS
 # follows !NDEBUG); Debian's release packages compile them out.
 llvm_config.feature_config([("--assertion-mode", {"ON": "asserts"})])
+
+# Model tests export real architectures with Debian's python3-torch and
+# python3-torchvision when they are installed.
+import subprocess
+
+if subprocess.call(["/usr/bin/python3", "-c", "import torch, torchvision, onnx"],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) == 0:
+    config.available_features.add("torch")

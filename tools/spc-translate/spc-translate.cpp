@@ -10,13 +10,23 @@
 
 #include "spc/Import/ONNX/ImportONNX.h"
 
-#include "mlir/Support/LogicalResult.h"
+
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <cstring>
 #include <vector>
 
 int main(int argc, char **argv) {
+  // --list-onnx-ops prints the ONNX operators the importer converts, one per
+  // line; the coverage table in docs/Importer.md is checked against it.
+  for (int i = 1; i < argc; ++i)
+    if (std::strcmp(argv[i], "--list-onnx-ops") == 0) {
+      for (llvm::StringRef op : spc::getSupportedONNXOps())
+        llvm::outs() << op << "\n";
+      return 0;
+    }
+
   spc::registerImportONNXTranslation();
 
   // Imported models carry megabytes of weights: print large resource blobs

@@ -32,32 +32,53 @@ void forwardInput(NodeContext &ctx) {
     ctx.setOutput(0, in.value);
 }
 
-/// The NumPy broadcast of the shapes of `lhs` and `rhs`, with `elementType`;
-/// null when they do not broadcast.
-RankedTensorType getBroadcastType(Value lhs, Value rhs, Type elementType) {
-  SmallVector<int64_t> shape;
-  if (!OpTrait::util::getBroadcastedShape(
-          cast<RankedTensorType>(lhs.getType()).getShape(),
-          cast<RankedTensorType>(rhs.getType()).getShape(), shape))
-    return {};
-  return RankedTensorType::get(shape, elementType);
+std::string formatShape(ArrayRef<int64_t> shape) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << "[";
+  llvm::interleaveComma(shape, os, [&](int64_t dim) {
+    if (ShapedType::isDynamic(dim))
+      os << "?";
+    else
+      os << dim;
+  });
+  os << "]";
+  return text;
 }
 
-/// The result type of `op(lhs, rhs)`: the type shape inference gives, with
-/// the dimensions it leaves dynamic taken from the broadcast of the operands
-/// where that fixes them. Converters may give values more precise types than
-/// ONNX infers, and the function returns what the body computes.
-RankedTensorType refineResultType(RankedTensorType inferred, Value lhs,
-                                  Value rhs) {
-  RankedTensorType computed =
-      getBroadcastType(lhs, rhs, inferred.getElementType());
-  if (!computed || computed.getRank() != inferred.getRank())
-    return inferred;
-  SmallVector<int64_t> shape(inferred.getShape());
-  for (auto [dim, known] : llvm::zip_equal(shape, computed.getShape()))
-    if (ShapedType::isDynamic(dim))
-      dim = known;
-  return inferred.clone(shape);
+/// Whether `shape` broadcasts unidirectionally to `target`: aligned at the
+/// end, every extent is 1 or the target's. Dynamic extents are assumed to
+/// fit.
+bool broadcastsTo(ArrayRef<int64_t> shape, ArrayRef<int64_t> target) {
+  if (shape.size() > target.size())
+    return false;
+  return llvm::all_of(
+      llvm::zip_equal(shape, target.take_back(shape.size())), [](auto dims) {
+        auto [have, want] = dims;
+        return have == 1 || have == want || ShapedType::isDynamic(have) ||
+               ShapedType::isDynamic(want);
+      });
+}
+
+/// Builds `OpTy(lhs, rhs)`. The result has the multidirectional (NumPy)
+/// broadcast shape of the operands and the element type of `lhs`, as every
+/// ONNX binary operator's result does. It is computed from the operands
+/// rather than taken from ONNX shape inference: the importer often knows
+/// shapes that ONNX does not (it folds Slice and Reshape parameters that
+/// ONNX's data propagation cannot evaluate, as in PyTorch's attention
+/// blocks), and ONNX then gives the element-wise results after them no
+/// shape at all.
+template <typename OpTy>
+FailureOr<Value> createBinary(NodeContext &ctx, Value lhs, Value rhs) {
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  ArrayRef<int64_t> rhsShape = cast<RankedTensorType>(rhs.getType()).getShape();
+  SmallVector<int64_t> shape;
+  if (!OpTrait::util::getBroadcastedShape(lhsType.getShape(), rhsShape, shape))
+    return ctx.emitError() << "operands of shapes "
+                           << formatShape(lhsType.getShape()) << " and "
+                           << formatShape(rhsShape) << " do not broadcast";
+  return OpTy::create(ctx.builder(), ctx.loc(), lhsType.clone(shape), lhs, rhs)
+      .getResult();
 }
 
 /// Converts `value` to `elementType`, keeping its shape.
@@ -65,8 +86,20 @@ Value castTo(NodeContext &ctx, Value value, Type elementType) {
   auto type = cast<RankedTensorType>(value.getType());
   if (type.getElementType() == elementType)
     return value;
-  return spa::CastOp::create(ctx.builder(), ctx.loc(),
-                             type.clone(elementType), value);
+  return spa::CastOp::create(ctx.builder(), ctx.loc(), type.clone(elementType),
+                             value);
+}
+
+/// Input `i` converted to `elementType`. A one-element constant, the usual
+/// exponent, is converted at import rather than by a spa.cast.
+Value castInput(NodeContext &ctx, size_t i, Type elementType) {
+  RankedTensorType type = ctx.inputType(i);
+  ElementsAttr constant = ctx.inputConstant(i);
+  if (type.getElementType() != elementType && constant &&
+      constant.getNumElements() == 1)
+    return ctx.materialize(makeDenseConstant(elementType, type.getShape(),
+                                             readAsDoubles(constant)));
+  return castTo(ctx, ctx.inputValue(i), elementType);
 }
 
 //===----------------------------------------------------------------------===//
@@ -75,66 +108,50 @@ Value castTo(NodeContext &ctx, Value value, Type elementType) {
 
 template <typename OpTy>
 LogicalResult convertBinary(NodeContext &ctx) {
-  FailureOr<RankedTensorType> resultType = ctx.outputType(0);
-  if (failed(resultType))
+  FailureOr<Value> result =
+      createBinary<OpTy>(ctx, ctx.inputValue(0), ctx.inputValue(1));
+  if (failed(result))
     return failure();
-  Value lhs = ctx.inputValue(0), rhs = ctx.inputValue(1);
-  ctx.setOutput(0, OpTy::create(ctx.builder(), ctx.loc(),
-                                refineResultType(*resultType, lhs, rhs), lhs,
-                                rhs));
+  ctx.setOutput(0, *result);
   return success();
 }
 
 LogicalResult convertPow(NodeContext &ctx) {
-  FailureOr<RankedTensorType> resultType = ctx.outputType(0);
-  if (failed(resultType))
-    return failure();
-  Value base = ctx.inputValue(0), exponent = ctx.inputValue(1);
   Type baseType = ctx.inputType(0).getElementType();
   Type exponentType = ctx.inputType(1).getElementType();
-  OpBuilder &b = ctx.builder();
   // From opset 12 the exponent may have another type than the base; spa.pow
   // takes one. An integer base with a float exponent is computed in f64 and
   // truncated, as the reference does (numpy promotes int ** float to
   // float64, then casts to the base type) and as ONNX Runtime's std::pow
   // does; every other exponent converts to the base type.
   if (isa<IntegerType>(baseType) && isa<FloatType>(exponentType)) {
-    Type f64 = b.getF64Type();
-    base = castTo(ctx, base, f64);
-    exponent = castTo(ctx, exponent, f64);
-    RankedTensorType wideType =
-        refineResultType(*resultType, base, exponent).clone(f64);
-    Value power = spa::PowOp::create(b, ctx.loc(), wideType, base, exponent);
-    ctx.setOutput(0, castTo(ctx, power, baseType));
+    Type f64 = ctx.builder().getF64Type();
+    FailureOr<Value> power = createBinary<spa::PowOp>(
+        ctx, castInput(ctx, 0, f64), castInput(ctx, 1, f64));
+    if (failed(power))
+      return failure();
+    ctx.setOutput(0, castTo(ctx, *power, baseType));
     return success();
   }
-  exponent = castTo(ctx, exponent, baseType);
-  ctx.setOutput(0, spa::PowOp::create(
-                       b, ctx.loc(),
-                       refineResultType(*resultType, base, exponent), base,
-                       exponent));
+  FailureOr<Value> power = createBinary<spa::PowOp>(
+      ctx, ctx.inputValue(0), castInput(ctx, 1, baseType));
+  if (failed(power))
+    return failure();
+  ctx.setOutput(0, *power);
   return success();
 }
 
 /// Folds every input of a variadic operator into a left-to-right chain of
-/// `OpTy`. Intermediate results take the broadcast shape of their operands,
-/// so that nothing is enlarged before it must be; the last one has
-/// `resultType`.
+/// `OpTy`. Each result takes the broadcast shape of its own operands, so
+/// that nothing is enlarged before it must be.
 template <typename OpTy>
-Value buildChain(NodeContext &ctx, RankedTensorType resultType) {
+FailureOr<Value> buildChain(NodeContext &ctx) {
   Value result = ctx.inputValue(0);
   for (size_t i = 1, e = ctx.numInputs(); i < e; ++i) {
-    Value next = ctx.inputValue(i);
-    RankedTensorType type;
-    if (i + 1 == e)
-      type = refineResultType(resultType, result, next);
-    else
-      type = getBroadcastType(result, next, resultType.getElementType());
-    // Operands that do not broadcast get the final type, which the op's
-    // verifier then reports against their shapes.
-    if (!type)
-      type = resultType;
-    result = OpTy::create(ctx.builder(), ctx.loc(), type, result, next);
+    FailureOr<Value> next = createBinary<OpTy>(ctx, result, ctx.inputValue(i));
+    if (failed(next))
+      return failure();
+    result = *next;
   }
   return result;
 }
@@ -145,10 +162,10 @@ LogicalResult convertVariadic(NodeContext &ctx) {
     forwardInput(ctx);
     return success();
   }
-  FailureOr<RankedTensorType> resultType = ctx.outputType(0);
-  if (failed(resultType))
+  FailureOr<Value> result = buildChain<OpTy>(ctx);
+  if (failed(result))
     return failure();
-  ctx.setOutput(0, buildChain<OpTy>(ctx, *resultType));
+  ctx.setOutput(0, *result);
   return success();
 }
 
@@ -157,14 +174,14 @@ LogicalResult convertMean(NodeContext &ctx) {
     forwardInput(ctx);
     return success();
   }
-  FailureOr<RankedTensorType> resultType = ctx.outputType(0);
-  if (failed(resultType))
+  FailureOr<Value> sum = buildChain<spa::AddOp>(ctx);
+  if (failed(sum))
     return failure();
-  Value sum = buildChain<spa::AddOp>(ctx, *resultType);
-  Value count = ctx.materialize(makeDenseConstant(
-      resultType->getElementType(), {}, {double(ctx.numInputs())}));
-  ctx.setOutput(0, spa::DivOp::create(ctx.builder(), ctx.loc(),
-                                      sum.getType(), sum, count));
+  auto type = cast<RankedTensorType>(sum->getType());
+  Value count = ctx.materialize(
+      makeDenseConstant(type.getElementType(), {}, {double(ctx.numInputs())}));
+  ctx.setOutput(
+      0, spa::DivOp::create(ctx.builder(), ctx.loc(), type, *sum, count));
   return success();
 }
 
@@ -172,9 +189,8 @@ LogicalResult convertMean(NodeContext &ctx) {
 // Unary operators and activations
 //===----------------------------------------------------------------------===//
 
-// Unary spa ops have the type of their input. Their results take it rather
-// than the inferred type, which is never more precise for an element-wise
-// operator and may be less precise than a converter's.
+// Unary spa ops have the type of their input, so their results are typed
+// from it rather than from ONNX shape inference, as binary results are.
 
 template <typename OpTy>
 LogicalResult convertUnary(NodeContext &ctx) {
@@ -209,8 +225,16 @@ LogicalResult convertHardSigmoid(NodeContext &ctx) {
 }
 
 LogicalResult convertPRelu(NodeContext &ctx) {
-  Value input = ctx.inputValue(0), slope = ctx.inputValue(1);
+  // ONNX shape inference does not check that the slope broadcasts
+  // unidirectionally to the input.
   RankedTensorType type = ctx.inputType(0);
+  ArrayRef<int64_t> slopeShape = ctx.inputType(1).getShape();
+  if (!broadcastsTo(slopeShape, type.getShape()))
+    return ctx.emitError() << "slope ('" << ctx.node().input(1)
+                           << "') of shape " << formatShape(slopeShape)
+                           << " does not broadcast to the input shape "
+                           << formatShape(type.getShape());
+  Value input = ctx.inputValue(0), slope = ctx.inputValue(1);
   OpBuilder &b = ctx.builder();
   Location loc = ctx.loc();
   if (isa<FloatType>(type.getElementType())) {
@@ -246,8 +270,13 @@ FailureOr<std::optional<double>> readClipBound(NodeContext &ctx, size_t i,
 
 LogicalResult convertClip(NodeContext &ctx) {
   std::optional<double> lower, upper;
+  // ONNX defaults a missing bound to the lowest or highest finite value of
+  // the type (opsets 6-10: of f32). That differs from no bound only for
+  // infinities, and for doubles beyond the f32 range before opset 11; SPC
+  // leaves the bound out, as the ONNX reference implementation does
+  // (np.clip with None), so that Clip(x, 0) stays a ReLU.
   if (ctx.opset() < 11) {
-    // Opsets 6-10 give the bounds as attributes, unbounded by default.
+    // Opsets 6-10 give the bounds as attributes.
     if (ctx.hasAttr("min"))
       lower = ctx.floatAttr("min", 0.0f);
     if (ctx.hasAttr("max"))

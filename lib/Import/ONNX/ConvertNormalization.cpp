@@ -23,22 +23,23 @@ using namespace spc::onnx_import;
 
 namespace {
 
-/// The type of `op(lhs, rhs)` for a spa binary op, from the NumPy broadcast
-/// of the operand shapes.
+/// The type of `op(lhs, rhs)` for a spa binary op whose operands are known
+/// to broadcast.
 RankedTensorType getBroadcastType(Value lhs, Value rhs) {
   auto lhsType = cast<RankedTensorType>(lhs.getType());
   SmallVector<int64_t> shape;
-  if (!OpTrait::util::getBroadcastedShape(
-          lhsType.getShape(), cast<RankedTensorType>(rhs.getType()).getShape(),
-          shape))
-    return {};
+  bool broadcasts = OpTrait::util::getBroadcastedShape(
+      lhsType.getShape(), cast<RankedTensorType>(rhs.getType()).getShape(),
+      shape);
+  assert(broadcasts && "operands must broadcast");
+  (void)broadcasts;
   return lhsType.clone(shape);
 }
 
 template <typename OpTy>
 Value createBinary(NodeContext &ctx, Value lhs, Value rhs) {
-  return OpTy::create(ctx.builder(), ctx.loc(), getBroadcastType(lhs, rhs),
-                      lhs, rhs);
+  return OpTy::create(ctx.builder(), ctx.loc(), getBroadcastType(lhs, rhs), lhs,
+                      rhs);
 }
 
 /// A scalar constant of `elementType`, which broadcasts against anything.
@@ -51,8 +52,8 @@ Value castTo(NodeContext &ctx, Value value, Type elementType) {
   auto type = cast<RankedTensorType>(value.getType());
   if (type.getElementType() == elementType)
     return value;
-  return spa::CastOp::create(ctx.builder(), ctx.loc(),
-                             type.clone(elementType), value);
+  return spa::CastOp::create(ctx.builder(), ctx.loc(), type.clone(elementType),
+                             value);
 }
 
 std::string formatShape(ArrayRef<int64_t> shape) {
@@ -69,14 +70,47 @@ std::string formatShape(ArrayRef<int64_t> shape) {
   return text;
 }
 
+/// Whether `shape` broadcasts unidirectionally to `target`: aligned at the
+/// end, every extent is 1 or the target's. Dynamic extents are assumed to
+/// fit.
+bool broadcastsTo(ArrayRef<int64_t> shape, ArrayRef<int64_t> target) {
+  if (shape.size() > target.size())
+    return false;
+  return llvm::all_of(
+      llvm::zip_equal(shape, target.take_back(shape.size())), [](auto dims) {
+        auto [have, want] = dims;
+        return have == 1 || have == want || ShapedType::isDynamic(have) ||
+               ShapedType::isDynamic(want);
+      });
+}
+
+/// Fails with a diagnostic unless input `i` has shape [C], where C is
+/// dimension 1 of input 0: the per-channel parameters of BatchNormalization
+/// and InstanceNormalization, which ONNX shape inference does not always
+/// check.
+LogicalResult requirePerChannel(NodeContext &ctx, size_t i) {
+  RankedTensorType type = ctx.inputType(0);
+  int64_t channels =
+      type.getRank() >= 2 ? type.getDimSize(1) : ShapedType::kDynamic;
+  ArrayRef<int64_t> shape = ctx.inputType(i).getShape();
+  if (shape.size() == 1 &&
+      (shape[0] == channels || ShapedType::isDynamic(shape[0]) ||
+       ShapedType::isDynamic(channels)))
+    return success();
+  return ctx.emitError() << "input '" << ctx.node().input(i) << "' has shape "
+                         << formatShape(shape)
+                         << ", but a per-channel parameter has shape [C] = "
+                         << formatShape({channels});
+}
+
 /// Fails with a diagnostic when the node asks for any output but the first:
 /// the others are statistics that only training computes.
 LogicalResult requireOnlyFirstOutput(NodeContext &ctx, StringRef why) {
   for (size_t i = 1; i < ctx.numOutputs(); ++i)
     if (ctx.hasOutput(i))
-      return ctx.emitError() << "output " << i << " ('" << ctx.node().output(i)
-                             << "') is not supported: " << why
-                             << "; only output 0 is";
+      return ctx.emitError()
+             << "output " << i << " ('" << ctx.node().output(i)
+             << "') is not supported: " << why << "; only output 0 is";
   return success();
 }
 
@@ -105,13 +139,17 @@ LogicalResult convertSoftmax(NodeContext &ctx) {
     ctx.setOutput(0, OpTy::create(b, ctx.loc(), input, *axis));
     return success();
   }
-  if (failed(ctx.requireStaticInput(0)))
-    return failure();
-  ArrayRef<int64_t> shape = type.getShape();
+  // The normalized block must be static. One dynamic dimension before it
+  // (a batch) leaves the reshapes determined.
+  ArrayRef<int64_t> outerDims = type.getShape().take_front(*axis);
+  ArrayRef<int64_t> innerDims = type.getShape().drop_front(*axis);
+  if (llvm::any_of(innerDims, ShapedType::isDynamic) ||
+      llvm::count_if(outerDims, ShapedType::isDynamic) > 1)
+    return ctx.requireStaticInput(0);
   int64_t outer = 1, inner = 1;
-  for (int64_t d : shape.take_front(*axis))
-    outer *= d;
-  for (int64_t d : shape.drop_front(*axis))
+  for (int64_t d : outerDims)
+    outer = ShapedType::isDynamic(d) ? d : outer * d;
+  for (int64_t d : innerDims)
     inner *= d;
   Value flat = reshapeTo(ctx, input, type.clone({outer, inner}));
   Value result = OpTy::create(b, ctx.loc(), flat, 1);
@@ -123,46 +161,44 @@ LogicalResult convertSoftmax(NodeContext &ctx) {
 // LayerNormalization
 //===----------------------------------------------------------------------===//
 
+/// Whether a parameter of shape `have` needs no broadcast to `want`. A unit
+/// extent against a dynamic one would need one of unknown size.
+bool fitsExactly(ArrayRef<int64_t> have, ArrayRef<int64_t> want) {
+  return have.size() == want.size() &&
+         llvm::all_of(llvm::zip_equal(have, want), [](auto dims) {
+           auto [h, w] = dims;
+           return h == w || ShapedType::isDynamic(h) ||
+                  (ShapedType::isDynamic(w) && h != 1);
+         });
+}
+
 /// Input `i` (Scale or B) brought to the normalized shape, which
 /// spa.layer_norm requires. ONNX applies them with broadcasting, so an
 /// exporter may give [1, D] or [D] where the normalized shape is [D] or
 /// [S, D].
 FailureOr<Value> fitToNormalizedShape(NodeContext &ctx, size_t i,
-                                      ArrayRef<int64_t> shape,
-                                      StringRef what) {
+                                      ArrayRef<int64_t> shape, StringRef what) {
   RankedTensorType type = ctx.inputType(i);
-  auto compatible = [](int64_t have, int64_t want) {
-    return have == want || ShapedType::isDynamic(have) ||
-           ShapedType::isDynamic(want);
-  };
   ArrayRef<int64_t> have = type.getShape();
-  if (have.size() == shape.size() &&
-      llvm::all_of(llvm::zip_equal(have, shape), [&](auto dims) {
-        return compatible(std::get<0>(dims), std::get<1>(dims));
-      }))
+  if (fitsExactly(have, shape))
     return ctx.inputValue(i);
   // Leading unit dimensions beyond the normalized rank broadcast away.
   while (have.size() > shape.size() && have.front() == 1)
     have = have.drop_front();
-  bool broadcasts =
-      have.size() <= shape.size() &&
-      llvm::all_of(llvm::zip_equal(have, shape.take_back(have.size())),
-                   [&](auto dims) {
-                     return std::get<0>(dims) == 1 ||
-                            compatible(std::get<0>(dims), std::get<1>(dims));
-                   });
-  if (!broadcasts)
+  if (!broadcastsTo(have, shape))
     return ctx.emitError() << what << " ('" << ctx.node().input(i)
                            << "') of shape " << formatShape(type.getShape())
                            << " does not broadcast to the normalized shape "
                            << formatShape(shape);
-  if (failed(ctx.requireStaticInput(0)) || failed(ctx.requireStaticInput(i)))
-    return failure();
   Value value = reshapeTo(ctx, ctx.inputValue(i), type.clone(have));
-  auto target = type.clone(shape);
-  if (value.getType() == target)
+  if (fitsExactly(have, shape))
     return value;
-  return spa::ExpandOp::create(ctx.builder(), ctx.loc(), target, value)
+  // Expanding needs the extents it expands to.
+  if (llvm::any_of(shape, ShapedType::isDynamic) &&
+      failed(ctx.requireStaticInput(0)))
+    return failure();
+  return spa::ExpandOp::create(ctx.builder(), ctx.loc(), type.clone(shape),
+                               value)
       .getResult();
 }
 
@@ -200,6 +236,47 @@ LogicalResult convertLayerNormalization(NodeContext &ctx) {
 // BatchNormalization
 //===----------------------------------------------------------------------===//
 
+/// BatchNormalization with statistics per activation. The map is still
+/// affine, so it becomes element-wise ops that broadcast the parameters over
+/// N: (x - mean) * (scale / sqrt(var + epsilon)) + bias.
+LogicalResult convertPerActivationBatchNorm(NodeContext &ctx, Value input,
+                                            Value scale, Value bias, Value mean,
+                                            Value variance, float epsilon) {
+  // The parameters must broadcast together to a shape that broadcasts to
+  // the input without growing it; then every intermediate type below is
+  // well defined.
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> paramShape;
+  bool broadcasts = true;
+  for (Value param : {scale, bias, mean, variance}) {
+    SmallVector<int64_t> joined;
+    broadcasts &= OpTrait::util::getBroadcastedShape(
+        paramShape, cast<RankedTensorType>(param.getType()).getShape(), joined);
+    paramShape = std::move(joined);
+  }
+  broadcasts &= broadcastsTo(paramShape, type.getShape());
+  if (!broadcasts) {
+    InFlightDiagnostic diag = ctx.emitError();
+    diag << "with spatial = 0, the parameters of shapes ";
+    llvm::interleaveComma(
+        ArrayRef<Value>{scale, bias, mean, variance}, diag, [&](Value param) {
+          diag << formatShape(
+              cast<RankedTensorType>(param.getType()).getShape());
+        });
+    return diag << " do not broadcast to the input shape "
+                << formatShape(type.getShape());
+  }
+  Type elementType = type.getElementType();
+  Value shifted = createBinary<spa::AddOp>(
+      ctx, variance, scalarConstant(ctx, elementType, epsilon));
+  Value deviation = spa::SqrtOp::create(ctx.builder(), ctx.loc(), shifted);
+  Value factor = createBinary<spa::DivOp>(ctx, scale, deviation);
+  Value centered = createBinary<spa::SubOp>(ctx, input, mean);
+  Value scaled = createBinary<spa::MulOp>(ctx, centered, factor);
+  ctx.setOutput(0, createBinary<spa::AddOp>(ctx, scaled, bias));
+  return success();
+}
+
 LogicalResult convertBatchNormalization(NodeContext &ctx) {
   // Opset 14 replaces the training outputs' implicit mode with an attribute.
   if (ctx.intAttr("training_mode", 0) != 0)
@@ -210,10 +287,6 @@ LogicalResult convertBatchNormalization(NodeContext &ctx) {
                "training")))
     return failure();
   RankedTensorType type = ctx.inputType(0);
-  if (type.getRank() < 2)
-    return ctx.emitError() << "expects an input of rank 2 or more (N, C, "
-                              "...), got "
-                           << type;
   // Opset 15 lets the parameters (T1) and statistics (T2) have other float
   // types than the input; spa.batch_norm takes one, the input's.
   Type elementType = type.getElementType();
@@ -223,28 +296,20 @@ LogicalResult convertBatchNormalization(NodeContext &ctx) {
   Value mean = castTo(ctx, ctx.inputValue(3), elementType);
   Value variance = castTo(ctx, ctx.inputValue(4), elementType);
   float epsilon = ctx.floatAttr("epsilon", 1e-5f);
+  // Opsets 7 and 8 with spatial = 0 keep statistics per activation, of
+  // shape [C, D1, ..., Dn] rather than [C].
+  bool perActivation =
+      ctx.opset() < 9 && ctx.intAttr("spatial", 1) == 0 &&
+      llvm::any_of(ArrayRef<Value>{scale, bias, mean, variance}, [](Value v) {
+        return cast<RankedTensorType>(v.getType()).getRank() > 1;
+      });
+  if (perActivation)
+    return convertPerActivationBatchNorm(ctx, input, scale, bias, mean,
+                                         variance, epsilon);
+  for (size_t i = 1; i <= 4; ++i)
+    if (failed(requirePerChannel(ctx, i)))
+      return failure();
   OpBuilder &b = ctx.builder();
-
-  // Opsets 7 and 8 with spatial = 0 keep statistics per activation: the
-  // parameters have shape [C, D1, ..., Dn] rather than [C]. The map is
-  // still affine, so it becomes element-wise ops broadcasting over N:
-  // (x - mean) * (scale / sqrt(var + epsilon)) + bias.
-  bool perActivation = ctx.opset() < 9 && ctx.intAttr("spatial", 1) == 0 &&
-                       llvm::any_of(ArrayRef<Value>{scale, bias, mean, variance},
-                                    [](Value v) {
-                                      return cast<RankedTensorType>(v.getType())
-                                                 .getRank() > 1;
-                                    });
-  if (perActivation) {
-    Value shifted = createBinary<spa::AddOp>(
-        ctx, variance, scalarConstant(ctx, elementType, epsilon));
-    Value deviation = spa::SqrtOp::create(b, ctx.loc(), shifted);
-    Value factor = createBinary<spa::DivOp>(ctx, scale, deviation);
-    Value centered = spa::SubOp::create(b, ctx.loc(), type, input, mean);
-    Value scaled = spa::MulOp::create(b, ctx.loc(), type, centered, factor);
-    ctx.setOutput(0, spa::AddOp::create(b, ctx.loc(), type, scaled, bias));
-    return success();
-  }
   ctx.setOutput(0, spa::BatchNormOp::create(b, ctx.loc(), type, input, scale,
                                             bias, mean, variance,
                                             b.getF32FloatAttr(epsilon)));
@@ -262,13 +327,15 @@ LogicalResult convertInstanceNormalization(NodeContext &ctx) {
     return ctx.emitError() << "expects an input of rank 3 or more (N, C, D1, "
                               "...), got "
                            << type;
+  if (failed(requirePerChannel(ctx, 1)) || failed(requirePerChannel(ctx, 2)))
+    return failure();
   // Each (n, c) instance is normalized over the spatial dimensions with its
   // biased variance, then scaled and shifted per channel:
   //   y = (x - mean) * (scale[c] / sqrt(var + epsilon)) + bias[c]
   // The per-channel factor is computed on the small [N, C, 1, ...] tensor,
   // so the full-size work is one subtraction, one square, one
-  // multiplication and one addition (ONNX Runtime's kernel factors it the
-  // same way).
+  // multiplication and one addition (ONNX Runtime's kernel also folds scale
+  // and deviation into one factor per instance).
   OpBuilder &b = ctx.builder();
   Location loc = ctx.loc();
   Type elementType = type.getElementType();
@@ -287,8 +354,8 @@ LogicalResult convertInstanceNormalization(NodeContext &ctx) {
   };
 
   Value input = ctx.inputValue(0);
-  Value mean = spa::ReduceMeanOp::create(b, loc, statsType, input,
-                                         spatialAxes, /*keepdims=*/true);
+  Value mean = spa::ReduceMeanOp::create(b, loc, statsType, input, spatialAxes,
+                                         /*keepdims=*/true);
   Value centered = spa::SubOp::create(b, loc, type, input, mean);
   Value squared = spa::MulOp::create(b, loc, type, centered, centered);
   Value variance = spa::ReduceMeanOp::create(b, loc, statsType, squared,

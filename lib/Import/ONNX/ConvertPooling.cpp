@@ -88,7 +88,6 @@ FailureOr<PoolWindow> readPoolWindow(NodeContext &ctx,
                            << spatialRank << ", " << spatialRank << ", "
                            << spatialRank << " and " << 2 * spatialRank
                            << " entries";
-  // Opset 10 adds ceil_mode; earlier models never set it.
   window.ceilMode = ctx.intAttr("ceil_mode", 0) != 0;
 
   std::string autoPad = ctx.stringAttr("auto_pad", "NOTSET");
@@ -122,8 +121,7 @@ FailureOr<PoolWindow> readPoolWindow(NodeContext &ctx,
                              << i << " has kernel " << kernel[i] << " and pads "
                              << pads[i] << ", " << pads[i + spatialRank];
     // The ONNX 1.12 shape inference counts a last ceil-mode window that
-    // starts in the end padding, where it has no input element; spa drops
-    // it.
+    // starts in the end padding; spa drops it.
     int64_t expected =
         poolOutputSize(inputSpatial[i], kernel[i], strides[i], dilations[i],
                        pads[i], pads[i + spatialRank], window.ceilMode);
@@ -132,9 +130,11 @@ FailureOr<PoolWindow> readPoolWindow(NodeContext &ctx,
         expected != outputSpatial[i])
       return ctx.emitError()
              << "with ceil_mode, the last window along spatial dimension " << i
-             << " starts in the end padding; ONNX shape inference gives "
-             << outputSpatial[i] << " outputs, but SPC drops that window and "
-             << "gives " << expected << "; reduce the end padding";
+             << " starts in the end padding and covers no input; ONNX shape "
+             << "inference counts it (" << outputSpatial[i]
+             << " outputs), spa does not (" << expected
+             << "); export the model with less end padding or without "
+             << "ceil_mode";
   }
 
   if (spatialRank == 1) {

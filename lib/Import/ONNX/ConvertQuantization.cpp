@@ -61,9 +61,9 @@ FailureOr<QuantParams> readQuantParams(NodeContext &ctx, RankedTensorType data,
     if (scaleType.isDynamicDim(0) && failed(ctx.requireStaticInput(scaleIndex)))
       return failure();
     if (!ShapedType::isDynamic(channels) && scaleType.getDimSize(0) != channels)
-      return ctx.emitError()
-             << scaleName << " has " << scaleType.getDimSize(0)
-             << " elements, but dimension " << *axis << " has " << channels;
+      return ctx.emitError() << scaleName << " has " << scaleType.getDimSize(0)
+                             << " elements, but the quantized axis " << *axis
+                             << " has " << channels;
     params.axis = *axis;
     params.scaleType = scaleType;
   }

@@ -1,4 +1,5 @@
-//===- TensorOps.h - Shared attribute normalization of tensor ops -*- C++ -*-===//
+//===- TensorOps.h - Shared attribute normalization of tensor ops -*- C++
+//-*-===//
 //
 // Part of the SPC project.
 //
@@ -26,10 +27,14 @@ namespace spc::onnx_import {
 // Constants
 //===----------------------------------------------------------------------===//
 
-/// Reads every element of an integer or float constant, held inline or in a
-/// resource blob, as int64 (floats truncate) or double. Unsigned integers
-/// are zero-extended. std::nullopt when the data cannot be read (an elided
-/// blob).
+/// Constants larger than this many elements are left to the converters (and
+/// the canonicalizer) rather than evaluated at import.
+inline constexpr int64_t kFoldElementLimit = int64_t(1) << 20;
+
+/// Reads every element of an integer constant as int64 (unsigned and
+/// boolean ones zero-extended), or of an integer or float constant as
+/// double, whether it is held inline or in a resource blob. std::nullopt for
+/// other element types and for blobs without data (elided).
 std::optional<llvm::SmallVector<int64_t>> readInts(mlir::ElementsAttr attr);
 std::optional<llvm::SmallVector<double>> readFloats(mlir::ElementsAttr attr);
 
@@ -63,8 +68,7 @@ mlir::FailureOr<llvm::SmallVector<int64_t>> getSqueezeShape(NodeContext &ctx);
 
 /// The result shape of Unsqueeze (axes attribute before opset 13, constant
 /// input from 13; axes count in the result's rank).
-mlir::FailureOr<llvm::SmallVector<int64_t>>
-getUnsqueezeShape(NodeContext &ctx);
+mlir::FailureOr<llvm::SmallVector<int64_t>> getUnsqueezeShape(NodeContext &ctx);
 
 /// The permutation of Transpose: `perm`, or the reversed dimensions.
 mlir::FailureOr<llvm::SmallVector<int64_t>> getTransposePerm(NodeContext &ctx);
@@ -104,9 +108,9 @@ mlir::FailureOr<GatherParams> getGatherParams(NodeContext &ctx);
 
 /// Resolves negative gather indices against `extent` in place; fails with a
 /// diagnostic when one is out of range.
-mlir::LogicalResult normalizeGatherIndices(NodeContext &ctx,
-                                           llvm::MutableArrayRef<int64_t> indices,
-                                           int64_t extent);
+mlir::LogicalResult
+normalizeGatherIndices(NodeContext &ctx, llvm::MutableArrayRef<int64_t> indices,
+                       int64_t extent);
 
 /// Expand: the bidirectional broadcast of input 0 and the constant shape.
 mlir::FailureOr<llvm::SmallVector<int64_t>> getExpandShape(NodeContext &ctx);
