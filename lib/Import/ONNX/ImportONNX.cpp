@@ -34,6 +34,7 @@
 #include "onnx/version_converter/convert.h"
 
 #include <cstring>
+#include <deque>
 
 using namespace mlir;
 using namespace spc;
@@ -139,6 +140,8 @@ public:
   /// which --input-shape fixes a dynamic dimension.
   llvm::StringMap<std::pair<std::string, int64_t>> dimOrigins;
   ConverterTable converters;
+  /// Types computed by per-node inference, which the maps above point into.
+  std::deque<onnx::TypeProto> localTypes;
   func::FuncOp function;
   /// Where constants are materialized: the top of the function body, in
   /// creation order.
@@ -169,6 +172,8 @@ public:
   const onnx::TypeProto *getONNXType(StringRef name) const {
     return onnxTypes.lookup(name);
   }
+  const onnx::TypeProto *inferNodeLocally(const onnx::NodeProto &node,
+                                          size_t output);
   FailureOr<ElementsAttr> importTensorAttr(const onnx::TensorProto &tensor,
                                            StringRef name) {
     return importTensor(tensor, name);
@@ -646,6 +651,123 @@ Value Importer::materialize(Tensor &tensor) {
 }
 
 //===----------------------------------------------------------------------===//
+// Per-node shape inference
+//===----------------------------------------------------------------------===//
+
+/// The ONNX data type of an MLIR element type; 0 when there is none.
+static int32_t toONNXDataType(Type type) {
+  if (type.isF32())
+    return onnx::TensorProto::FLOAT;
+  if (type.isF64())
+    return onnx::TensorProto::DOUBLE;
+  if (type.isF16())
+    return onnx::TensorProto::FLOAT16;
+  if (type.isBF16())
+    return onnx::TensorProto::BFLOAT16;
+  auto intType = dyn_cast<IntegerType>(type);
+  if (!intType)
+    return 0;
+  bool isUnsigned = intType.isUnsigned();
+  switch (intType.getWidth()) {
+  case 1:
+    return onnx::TensorProto::BOOL;
+  case 8:
+    return isUnsigned ? onnx::TensorProto::UINT8 : onnx::TensorProto::INT8;
+  case 16:
+    return isUnsigned ? onnx::TensorProto::UINT16 : onnx::TensorProto::INT16;
+  case 32:
+    return isUnsigned ? onnx::TensorProto::UINT32 : onnx::TensorProto::INT32;
+  case 64:
+    return isUnsigned ? onnx::TensorProto::UINT64 : onnx::TensorProto::INT64;
+  default:
+    return 0;
+  }
+}
+
+/// Constants up to this size are given to per-node inference as values, so
+/// that shape-like inputs (Reshape targets, Slice bounds, ...) are known.
+static constexpr int64_t kInferenceConstantLimit = 4096;
+
+const onnx::TypeProto *Importer::inferNodeLocally(const onnx::NodeProto &node,
+                                                  size_t output) {
+  // Whole-graph inference cannot see the values the importer folded, so it
+  // loses shapes after a Reshape or Slice whose parameters were computed.
+  // Inferring the node alone, with the importer's own input types and
+  // constants, recovers them through the same ONNX inference functions.
+  onnx::ModelProto single;
+  single.set_ir_version(model.ir_version());
+  *single.mutable_opset_import() = model.opset_import();
+  onnx::GraphProto &graph = *single.mutable_graph();
+  graph.set_name("node");
+  *graph.add_node() = node;
+  llvm::StringSet<> seen;
+  for (const std::string &name : node.input()) {
+    if (name.empty() || !seen.insert(name).second)
+      continue;
+    auto it = values.find(name);
+    if (it == values.end())
+      return nullptr;
+    const Tensor &tensor = it->second;
+    int32_t dataType = toONNXDataType(tensor.type.getElementType());
+    if (!dataType)
+      return nullptr;
+    onnx::ValueInfoProto &input = *graph.add_input();
+    input.set_name(name);
+    onnx::TypeProto::Tensor &type =
+        *input.mutable_type()->mutable_tensor_type();
+    type.set_elem_type(dataType);
+    onnx::TensorShapeProto &shape = *type.mutable_shape();
+    for (auto [d, size] : llvm::enumerate(tensor.type.getShape())) {
+      onnx::TensorShapeProto::Dimension &dim = *shape.add_dim();
+      if (!ShapedType::isDynamic(size))
+        dim.set_dim_value(size);
+      else if (tensor.onnxType && tensor.onnxType->tensor_type().has_shape() &&
+               int(d) < tensor.onnxType->tensor_type().shape().dim_size())
+        dim.set_dim_param(tensor.onnxType->tensor_type().shape().dim(d).dim_param());
+    }
+    if (!tensor.constant ||
+        tensor.constant.getNumElements() > kInferenceConstantLimit)
+      continue;
+    onnx::TensorProto &init = *graph.add_initializer();
+    init.set_name(name);
+    init.set_data_type(dataType);
+    for (int64_t size : tensor.type.getShape())
+      init.add_dims(size);
+    if (dataType == onnx::TensorProto::BOOL) {
+      for (bool bit : tensor.constant.getValues<bool>())
+        init.mutable_raw_data()->push_back(bit ? 1 : 0);
+    } else if (std::optional<spa::RawConstantData> raw =
+                   spa::getRawConstantData(tensor.constant)) {
+      size_t bytes = raw->bytes.size();
+      int64_t count = tensor.constant.getNumElements();
+      std::string &data = *init.mutable_raw_data();
+      for (int64_t i = 0; i < (raw->isSplat ? count : 1); ++i)
+        data.append(raw->bytes.data(), bytes);
+    } else {
+      graph.mutable_initializer()->RemoveLast();
+    }
+  }
+  for (const std::string &name : node.output())
+    graph.add_output()->set_name(name);
+  try {
+    onnx::shape_inference::InferShapes(
+        single, onnx::OpSchemaRegistry::Instance(),
+        onnx::ShapeInferenceOptions(/*check_type=*/false, /*error_mode=*/0,
+                                    /*data_prop=*/true));
+  } catch (const std::exception &) {
+    return nullptr;
+  }
+  for (const onnx::ValueInfoProto &info : single.graph().output())
+    if (info.name() == node.output(output) && info.type().has_tensor_type() &&
+        info.type().tensor_type().has_shape()) {
+      localTypes.push_back(info.type());
+      onnxTypes[info.name()] = &localTypes.back();
+      return &localTypes.back();
+    }
+  return nullptr;
+}
+
+//===----------------------------------------------------------------------===//
 // The graph
 //===----------------------------------------------------------------------===//
 
@@ -926,8 +1048,29 @@ bool NodeContext::hasOutput(size_t i) const {
   return i < numOutputs() && !nodeProto.output(i).empty();
 }
 
+/// Whether `type` is a tensor type whose every dimension is known.
+static bool isComplete(const onnx::TypeProto *type) {
+  if (!type || !type->has_tensor_type() || !type->tensor_type().has_shape())
+    return false;
+  return llvm::all_of(type->tensor_type().shape().dim(),
+                      [](const auto &dim) { return dim.has_dim_value(); });
+}
+
 FailureOr<RankedTensorType> NodeContext::outputType(size_t i) {
   const onnx::TypeProto *type = importer.getONNXType(nodeProto.output(i));
+  if (!isComplete(type)) {
+    // Only worth it when this node's inputs are all statically known.
+    bool inputsStatic = true;
+    for (size_t j = 0; j < numInputs(); ++j)
+      if (hasInput(j) && !inputType(j).hasStaticShape())
+        inputsStatic = false;
+    const onnx::TypeProto *local =
+        inputsStatic || !type ? importer.inferNodeLocally(nodeProto, i)
+                              : nullptr;
+    if (local && (isComplete(local) || !type ||
+                  !type->tensor_type().has_shape()))
+      type = local;
+  }
   if (!type || !type->has_tensor_type() ||
       !type->tensor_type().has_shape())
     return emitError() << "shape inference gives output '"
