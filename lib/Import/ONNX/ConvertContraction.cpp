@@ -62,11 +62,11 @@ FailureOr<Window> readWindow(NodeContext &ctx, int64_t spatialRank,
   std::string autoPad = ctx.stringAttr("auto_pad", "NOTSET");
   if (autoPad == "VALID") {
     pads.assign(2 * spatialRank, 0);
+  } else if ((autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") &&
+             transposed) {
+    // The caller pads a transposed convolution to an output of
+    // in * stride, as for an explicit output_shape.
   } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
-    if (transposed)
-      return ctx.emitError() << "auto_pad " << autoPad
-                             << " is not supported for ConvTranspose; give "
-                                "pads or output_shape";
     for (int64_t i = 0; i < spatialRank; ++i) {
       if (ShapedType::isDynamic(inputSpatial[i]))
         return ctx.emitError() << "auto_pad " << autoPad
@@ -162,25 +162,43 @@ LogicalResult convertConvTranspose(NodeContext &ctx) {
     outputPadding.insert(outputPadding.begin(), 0);
 
   // An explicit output_shape fixes the padding: the total is what the
-  // strided kernel produces beyond the requested extent.
+  // strided kernel produces beyond the requested extent. auto_pad SAME asks
+  // for an output of in * stride.
   SmallVector<int64_t> outputShape = ctx.intsAttr("output_shape");
+  std::string autoPad = ctx.stringAttr("auto_pad", "NOTSET");
+  if (outputShape.empty() && (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER")) {
+    if (failed(ctx.requireStaticInput(0)))
+      return failure();
+    int64_t offset = *spatialRank == 1 ? 1 : 0;
+    for (int64_t i = 0; i < *spatialRank; ++i)
+      outputShape.push_back(inType.getDimSize(2 + i) *
+                            window->strides[offset + i]);
+  }
   if (!outputShape.empty()) {
     if (int64_t(outputShape.size()) != *spatialRank)
       return ctx.emitError() << "output_shape must have " << *spatialRank
                              << " entries";
     if (failed(ctx.requireStaticInput(0)) || failed(ctx.requireStaticInput(1)))
       return failure();
-    bool upper = ctx.stringAttr("auto_pad", "NOTSET") == "SAME_UPPER";
+    bool upper = autoPad == "SAME_UPPER";
     int64_t offset = *spatialRank == 1 ? 1 : 0;
     for (int64_t i = 0; i < *spatialRank; ++i) {
       int64_t d = offset + i;
       int64_t in = inType.getDimSize(2 + i), k = wType.getDimSize(2 + i);
       int64_t total = window->strides[d] * (in - 1) + outputPadding[d] +
                       (k - 1) * window->dilations[d] + 1 - outputShape[i];
-      if (total < 0)
-        return ctx.emitError() << "output_shape " << outputShape[i]
-                               << " is larger than the transposed "
-                                  "convolution produces";
+      if (total < 0) {
+        // A larger output than the kernel reaches grows at the end, as
+        // output_padding does; ONNX Runtime computes the same.
+        outputPadding[d] -= total;
+        if (outputPadding[d] >= std::max(window->strides[d],
+                                         window->dilations[d]))
+          return ctx.emitError()
+                 << "output_shape " << outputShape[i]
+                 << " needs output padding " << outputPadding[d]
+                 << ", which must be smaller than the stride or dilation";
+        total = 0;
+      }
       int64_t half = total / 2;
       window->pads[d] = upper ? half : total - half;
       window->pads[d + 2] = upper ? total - half : half;

@@ -252,8 +252,8 @@ LogicalResult convertPRelu(NodeContext &ctx) {
   return success();
 }
 
-/// Reads the optional Clip bound input `i` (opset 11 and later), which SPC
-/// folds into an attribute, so it must be a constant scalar.
+/// Reads the optional constant Clip bound input `i` (opset 11 and later),
+/// which SPC folds into an attribute; it must be a scalar.
 FailureOr<std::optional<double>> readClipBound(NodeContext &ctx, size_t i,
                                                StringRef what) {
   if (!ctx.hasInput(i))
@@ -281,6 +281,20 @@ LogicalResult convertClip(NodeContext &ctx) {
       lower = ctx.floatAttr("min", 0.0f);
     if (ctx.hasAttr("max"))
       upper = ctx.floatAttr("max", 0.0f);
+  } else if ((ctx.hasInput(1) && !ctx.inputConstant(1)) ||
+             (ctx.hasInput(2) && !ctx.inputConstant(2))) {
+    // Bounds computed at run time: min(max(x, lo), hi) is Clip exactly,
+    // including lo > hi, where it yields hi.
+    Value result = ctx.inputValue(0);
+    RankedTensorType type = ctx.inputType(0);
+    if (ctx.hasInput(1))
+      result = spa::MaxOp::create(ctx.builder(), ctx.loc(), type, result,
+                                  ctx.inputValue(1));
+    if (ctx.hasInput(2))
+      result = spa::MinOp::create(ctx.builder(), ctx.loc(), type, result,
+                                  ctx.inputValue(2));
+    ctx.setOutput(0, result);
+    return success();
   } else {
     FailureOr<std::optional<double>> min = readClipBound(ctx, 1, "min");
     if (failed(min))
