@@ -202,12 +202,45 @@ FailureOr<Value> fitToNormalizedShape(NodeContext &ctx, size_t i,
       .getResult();
 }
 
+/// Computes LayerNormalization's optional outputs, the statistics it saves
+/// for training: Mean = mean(x) and InvStdDev = 1 / sqrt(var(x) + epsilon)
+/// over the normalized axes, kept as size-1 dimensions.
+LogicalResult convertLayerNormStatistics(NodeContext &ctx, int64_t axis) {
+  if (!ctx.hasOutput(1) && !ctx.hasOutput(2))
+    return success();
+  RankedTensorType type = ctx.inputType(0);
+  if (!isa<Float32Type>(type.getElementType()) ||
+      ctx.intAttr("stash_type", 1) != onnx::TensorProto::FLOAT)
+    return ctx.emitError() << "the Mean and InvStdDev outputs are supported "
+                              "for f32 inputs with stash_type FLOAT only";
+  OpBuilder &b = ctx.builder();
+  Location loc = ctx.loc();
+  SmallVector<int64_t> axes, reducedShape(type.getShape());
+  for (int64_t d = axis; d < type.getRank(); ++d) {
+    axes.push_back(d);
+    reducedShape[d] = 1;
+  }
+  auto reducedType = RankedTensorType::get(reducedShape, type.getElementType());
+  Value x = ctx.inputValue(0);
+  Value mean = spa::ReduceMeanOp::create(b, loc, reducedType, x, axes,
+                                         /*keepdims=*/true);
+  if (ctx.hasOutput(1))
+    ctx.setOutput(1, mean);
+  if (!ctx.hasOutput(2))
+    return success();
+  Value centered = spa::SubOp::create(b, loc, type, x, mean);
+  Value squared = spa::MulOp::create(b, loc, type, centered, centered);
+  Value variance = spa::ReduceMeanOp::create(b, loc, reducedType, squared,
+                                             axes, /*keepdims=*/true);
+  Value epsilon = ctx.materialize(makeDenseConstant(
+      type.getElementType(), {}, {double(ctx.floatAttr("epsilon", 1e-5f))}));
+  Value shifted = spa::AddOp::create(b, loc, reducedType, variance, epsilon);
+  Value deviation = spa::SqrtOp::create(b, loc, shifted);
+  ctx.setOutput(2, spa::ReciprocalOp::create(b, loc, deviation));
+  return success();
+}
+
 LogicalResult convertLayerNormalization(NodeContext &ctx) {
-  // Mean and InvStdDev are saved for the backward pass. stash_type only
-  // sets their precision, so it does not matter for output 0.
-  if (failed(requireOnlyFirstOutput(
-          ctx, "Mean and InvStdDev are saved for training")))
-    return failure();
   RankedTensorType type = ctx.inputType(0);
   FailureOr<int64_t> axis =
       normalizeAxis(ctx, ctx.intAttr("axis", -1), type.getRank(), "axis");
@@ -229,7 +262,7 @@ LogicalResult convertLayerNormalization(NodeContext &ctx) {
                        b, ctx.loc(), type, ctx.inputValue(0), *scale, bias,
                        b.getI64IntegerAttr(*axis),
                        b.getF32FloatAttr(ctx.floatAttr("epsilon", 1e-5f))));
-  return success();
+  return convertLayerNormStatistics(ctx, *axis);
 }
 
 //===----------------------------------------------------------------------===//
