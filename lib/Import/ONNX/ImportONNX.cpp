@@ -150,6 +150,7 @@ public:
   LogicalResult parse(llvm::MemoryBufferRef buffer);
   LogicalResult loadExternalData();
   LogicalResult loadExternalTensor(onnx::TensorProto &tensor);
+  LogicalResult runChecker();
   LogicalResult checkOpsets();
   LogicalResult checkSupportedOps(const onnx::GraphProto &graph);
   LogicalResult applyInputShapes();
@@ -317,7 +318,10 @@ LogicalResult Importer::checkOpsets() {
                            << maxKnown << ")";
   if (opset < kMinOpset) {
     // The version converter rewrites the model node by node; it throws on
-    // operators it has no adapter for.
+    // operators it has no adapter for, and assumes a well-formed graph (it
+    // crashes on some malformed ones), so the checker always runs first.
+    if (failed(runChecker()))
+      return failure();
     try {
       model = onnx::version_conversion::ConvertVersion(model, kMinOpset);
     } catch (const std::exception &e) {
@@ -327,6 +331,44 @@ LogicalResult Importer::checkOpsets() {
     opset = kMinOpset;
   }
   return success();
+}
+
+/// Checks that every output of `graph` (and of its subgraphs) is defined: the
+/// ONNX checker leaves this to later stages, and the version converter
+/// dereferences undefined outputs.
+static LogicalResult checkGraphOutputs(const onnx::GraphProto &graph,
+                                       llvm::StringSet<> defined,
+                                       Importer &importer) {
+  for (const onnx::ValueInfoProto &input : graph.input())
+    defined.insert(input.name());
+  for (const onnx::TensorProto &init : graph.initializer())
+    defined.insert(init.name());
+  for (const onnx::NodeProto &node : graph.node()) {
+    for (const onnx::AttributeProto &attr : node.attribute()) {
+      if (attr.has_g() && failed(checkGraphOutputs(attr.g(), defined, importer)))
+        return failure();
+      for (const onnx::GraphProto &sub : attr.graphs())
+        if (failed(checkGraphOutputs(sub, defined, importer)))
+          return failure();
+    }
+    for (const std::string &output : node.output())
+      defined.insert(output);
+  }
+  for (const onnx::ValueInfoProto &output : graph.output())
+    if (!defined.contains(output.name()))
+      return importer.emitFileError()
+             << "graph output '" << output.name()
+             << "' is not produced by any node, graph input or initializer";
+  return success();
+}
+
+LogicalResult Importer::runChecker() {
+  try {
+    onnx::checker::check_model(model);
+  } catch (const std::exception &e) {
+    return emitFileError() << "model fails the ONNX checker: " << e.what();
+  }
+  return checkGraphOutputs(model.graph(), {}, *this);
 }
 
 LogicalResult Importer::checkSupportedOps(const onnx::GraphProto &graph) {
@@ -881,14 +923,8 @@ OwningOpRef<ModuleOp> Importer::run(llvm::MemoryBufferRef buffer) {
   if (failed(checkSupportedOps(model.graph())))
     return {};
 
-  if (options.runChecker) {
-    try {
-      onnx::checker::check_model(model);
-    } catch (const std::exception &e) {
-      emitFileError() << "model fails the ONNX checker: " << e.what();
-      return {};
-    }
-  }
+  if (options.runChecker && failed(runChecker()))
+    return {};
   if (failed(applyInputShapes()) || failed(inferShapes()))
     return {};
   collectTypes(model.graph());

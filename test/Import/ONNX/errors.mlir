@@ -67,3 +67,8 @@
 // SYNTAX: error: --input-shape=x=2,three: 'three' is not a non-negative dimension
 // RUN: not spc-translate --import-onnx %t/valid.onnx --input-shape=x 2>&1 | FileCheck %s --check-prefix=NOEQ
 // NOEQ: error: --input-shape expects NAME=D0,D1,..., got 'x'
+
+// A graph output nothing produces is reported before the version converter
+// sees the model (it crashed the converter; found by spc-fuzz-onnx).
+// RUN: not spc-translate --import-onnx %t/orphan-output.onnx --onnx-no-checker 2>&1 | FileCheck %s --check-prefix=ORPHAN
+// ORPHAN: error: graph output 'not' is not produced by any node, graph input or initializer

@@ -115,3 +115,14 @@ save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]),
 bad = conv_relu()
 bad.graph.initializer[0].raw_data = bad.graph.initializer[0].raw_data[:100]
 save(bad, "short-initializer.onnx")
+
+# Found by spc-fuzz-onnx: an opset-1 model whose graph output no node
+# produces made the ONNX version converter dereference a null value.
+graph = helper.make_graph(
+    [helper.make_node("Not", ["x"], ["oot"])],
+    "orphan",
+    [helper.make_tensor_value_info("x", TensorProto.BOOL, [3, 4, 5])],
+    [helper.make_tensor_value_info("not", TensorProto.BOOL, [3, 4, 5])])
+orphan = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 1)])
+orphan.ir_version = 3
+save(orphan, "orphan-output.onnx")
