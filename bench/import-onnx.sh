@@ -24,21 +24,33 @@ for model in "${models[@]}"; do
       "$cache" "$model" >/dev/null
 done
 
-printf '%-14s %10s %10s %12s\n' model "size(MB)" "time(s)" "peak RSS(MB)"
-for model in "${models[@]}"; do
-  file="$cache/$model.onnx"
-  size=$(du -m "$file" | cut -f1)
-  # Best of three runs; GNU time reports the peak resident set in KiB.
-  best_time=""; best_rss=""
+# Best of three runs of a command; prints "seconds peak-RSS-MiB" (GNU time
+# reports the peak resident set in KiB).
+best_of_three() {
+  local best_time="" best_rss="" out t rss
   for _ in 1 2 3; do
-    out=$( { /usr/bin/time -f "%e %M" "$build_dir/bin/spc-translate" \
-               --import-onnx "$file" -o /dev/null; } 2>&1 | tail -1)
+    out=$( { /usr/bin/time -f "%e %M" "$@"; } 2>&1 | tail -1)
     read -r t rss <<<"$out"
     if [[ -z "$best_time" ]] || awk "BEGIN{exit !($t < $best_time)}"; then
       best_time=$t; best_rss=$rss
     fi
   done
-  printf '%-14s %10s %10s %12s\n' "$model" "$size" "$best_time" "$((best_rss / 1024))"
+  echo "$best_time $((best_rss / 1024))"
+}
+
+# "import": to MLIR bytecode, which stores the weights as raw bytes, as a
+# compile pipeline would. "text": the default textual output, where MLIR's
+# printer formats every blob as hex before eliding it.
+printf '%-14s %9s %11s %13s %10s\n' model "size(MB)" "import(s)" "peak RSS(MB)" "text(s)"
+for model in "${models[@]}"; do
+  file="$cache/$model.onnx"
+  size=$(du -m "$file" | cut -f1)
+  read -r import_time import_rss < <(best_of_three "$build_dir/bin/spc-translate" \
+    --import-onnx "$file" --emit-bytecode -o /dev/null)
+  read -r text_time _ < <(best_of_three "$build_dir/bin/spc-translate" \
+    --import-onnx "$file" -o /dev/null)
+  printf '%-14s %9s %11s %13s %10s\n' "$model" "$size" "$import_time" "$import_rss" "$text_time"
 done
 echo
-echo "Command: $build_dir/bin/spc-translate --import-onnx MODEL.onnx -o /dev/null (best of 3)"
+echo "Commands (best of 3): $build_dir/bin/spc-translate --import-onnx MODEL.onnx --emit-bytecode -o /dev/null"
+echo "                      $build_dir/bin/spc-translate --import-onnx MODEL.onnx -o /dev/null"

@@ -501,7 +501,46 @@ LogicalResult Importer::applyInputShapes() {
   return success();
 }
 
+/// Checks what ONNX 1.12's shape inference assumes without checking: the
+/// convolution and pooling inference functions read the spatial dimensions
+/// of input 0 and crash on inputs of rank below 3 (found by spc-fuzz-onnx).
+/// Ranks are known here for graph inputs, initializers and declared values.
+static LogicalResult checkSpatialRanks(const onnx::GraphProto &graph,
+                                       Importer &importer) {
+  static const llvm::StringSet<> spatialOps = {
+      "Conv",          "ConvTranspose",     "ConvInteger",
+      "QLinearConv",   "MaxPool",           "AveragePool",
+      "LpPool",        "GlobalAveragePool", "GlobalMaxPool",
+      "GlobalLpPool",  "MaxRoiPool",        "MaxUnpool",
+      "InstanceNormalization"};
+  llvm::StringMap<int64_t> ranks;
+  auto record = [&](const onnx::ValueInfoProto &info) {
+    if (info.type().tensor_type().has_shape())
+      ranks[info.name()] = info.type().tensor_type().shape().dim_size();
+  };
+  for (const onnx::ValueInfoProto &info : graph.input())
+    record(info);
+  for (const onnx::ValueInfoProto &info : graph.value_info())
+    record(info);
+  for (const onnx::TensorProto &init : graph.initializer())
+    ranks[init.name()] = init.dims_size();
+  for (const onnx::NodeProto &node : graph.node()) {
+    if (!spatialOps.contains(node.op_type()) || node.input_size() == 0)
+      continue;
+    auto it = ranks.find(node.input(0));
+    if (it != ranks.end() && it->second < 3)
+      return importer.emitFileError()
+             << describeNode(node) << " (" << node.op_type()
+             << "): input '" << node.input(0) << "' has rank " << it->second
+             << ", but the operator needs (N, C, spatial...) of rank 3 or "
+                "more";
+  }
+  return success();
+}
+
 LogicalResult Importer::inferShapes() {
+  if (failed(checkSpatialRanks(model.graph(), *this)))
+    return failure();
   // Data propagation computes the values of shape subgraphs (Shape, Gather,
   // Concat, ... over shapes), so Reshape targets and the like are known.
   onnx::ShapeInferenceOptions inferenceOptions(/*check_type=*/true,

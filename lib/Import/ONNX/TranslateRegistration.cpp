@@ -8,6 +8,7 @@
 
 #include "spc/InitAllDialects.h"
 
+#include "mlir/Bytecode/BytecodeWriter.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/ManagedStatic.h"
@@ -31,6 +32,11 @@ struct ImportONNXCLOptions {
       llvm::cl::desc("Keep the imported IR as converted, without "
                      "canonicalization"),
       llvm::cl::init(false)};
+  llvm::cl::opt<bool> emitBytecode{
+      "emit-bytecode",
+      llvm::cl::desc("Write MLIR bytecode instead of text; weights stay raw "
+                     "bytes"),
+      llvm::cl::init(false)};
 };
 } // namespace
 
@@ -38,23 +44,34 @@ static llvm::ManagedStatic<ImportONNXCLOptions> clOptions;
 
 void spc::registerImportONNXTranslation() {
   *clOptions; // Register the options with the command line.
-  TranslateToMLIRRegistration registration(
+  // A general translation rather than TranslateToMLIRRegistration, which
+  // always prints text: imported models are mostly weights, which bytecode
+  // keeps as raw bytes.
+  TranslateRegistration registration(
       "import-onnx", "Import an ONNX model (binary or .onnxtxt) into spa",
       [](const std::shared_ptr<llvm::SourceMgr> &sourceMgr,
-         MLIRContext *context) -> OwningOpRef<Operation *> {
+         llvm::raw_ostream &output, MLIRContext *context) -> LogicalResult {
+        DialectRegistry registry;
+        spc::registerAllDialects(registry);
+        context->appendDialectRegistry(registry);
         ONNXImportOptions options;
         options.runChecker = !clOptions->noChecker;
         options.canonicalize = !clOptions->noCanonicalize;
         for (const std::string &spec : clOptions->inputShapes) {
           std::string error;
-          if (failed(parseInputShape(spec, options, error))) {
-            emitError(UnknownLoc::get(context)) << error;
-            return {};
-          }
+          if (failed(parseInputShape(spec, options, error)))
+            return emitError(UnknownLoc::get(context)) << error;
         }
         const llvm::MemoryBuffer *buffer =
             sourceMgr->getMemoryBuffer(sourceMgr->getMainFileID());
-        return importONNXModel(buffer->getMemBufferRef(), context, options);
-      },
-      [](DialectRegistry &registry) { spc::registerAllDialects(registry); });
+        OwningOpRef<ModuleOp> module =
+            importONNXModel(buffer->getMemBufferRef(), context, options);
+        if (!module)
+          return failure();
+        if (clOptions->emitBytecode)
+          return writeBytecodeToFile(*module, output);
+        module->print(output);
+        output << "\n";
+        return success();
+      });
 }

@@ -72,3 +72,8 @@
 // sees the model (it crashed the converter; found by spc-fuzz-onnx).
 // RUN: not spc-translate --import-onnx %t/orphan-output.onnx --onnx-no-checker 2>&1 | FileCheck %s --check-prefix=ORPHAN
 // ORPHAN: error: graph output 'not' is not produced by any node, graph input or initializer
+
+// ONNX's own shape inference crashes on a rank-2 ConvTranspose input; the
+// importer rejects it first (found by spc-fuzz-onnx).
+// RUN: not spc-translate --import-onnx %t/rank2-conv-transpose.onnx 2>&1 | FileCheck %s --check-prefix=RANK2
+// RANK2: error: node 'deconv' (ConvTranspose): input 'X' has rank 2, but the operator needs (N, C, spatial...) of rank 3 or more

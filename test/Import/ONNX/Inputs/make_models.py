@@ -126,3 +126,14 @@ graph = helper.make_graph(
 orphan = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 1)])
 orphan.ir_version = 3
 save(orphan, "orphan-output.onnx")
+
+# Found by spc-fuzz-onnx: ONNX 1.12's ConvTranspose shape inference crashes on
+# an input of rank 2.
+graph = helper.make_graph(
+    [helper.make_node("ConvTranspose", ["X", "W"], ["Y"], name="deconv")],
+    "flat",
+    [helper.make_tensor_value_info("X", TensorProto.FLOAT, [1, 3]),
+     helper.make_tensor_value_info("W", TensorProto.FLOAT, [1, 2, 3])],
+    [helper.make_tensor_value_info("Y", TensorProto.FLOAT, [1, 2, 5])])
+save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 11)]),
+     "rank2-conv-transpose.onnx")
