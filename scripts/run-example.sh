@@ -1,33 +1,44 @@
 #!/usr/bin/env bash
 #===- run-example.sh - SPC's main job on the bundled example ---------------===#
 #
-#   scripts/run-example.sh [FILE.mlir]
+#   scripts/run-example.sh [MODEL.onnx [--input-shape=NAME=D0,D1,...]...]
 #
-# Installs missing Debian packages, builds spc-opt, and runs the sparsity
-# analysis on a model (by default examples/resnet_block.mlir, a ResNet basic
-# block with 2:4, 90%-unstructured and dense weights), then prints a
-# per-weight sparsity report and the pass timing.
+# Installs missing Debian packages, builds the tools, imports an ONNX model
+# (by default examples/resnet_block.onnx, a ResNet basic block with
+# BatchNorm and 2:4, 90%-unstructured and dense weights) with spc-translate,
+# runs the sparsity analysis with spc-opt, and prints a per-weight sparsity
+# report and the timings.
 #
-# Until the ONNX importer, backend and emulator land, this is SPC's main job;
-# it becomes "compile a model, run it on the emulator, show the report".
+# Until the backend and emulator land, this is SPC's main job; it becomes
+# "compile a model, run it on the emulator, show the report".
 #
 #===-----------------------------------------------------------------------===#
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-input=${1:-$root/examples/resnet_block.mlir}
+if [[ $# -gt 0 ]]; then
+  input=$1
+  shift
+  shapes=("$@")
+else
+  input=$root/examples/resnet_block.onnx
+  shapes=(--input-shape=input=1,32,16,16)
+fi
 
 "$root/scripts/setup-debian.sh"
-"$root/scripts/build.sh" spc-opt >/dev/null
+"$root/scripts/build.sh" spc-opt spc-translate >/dev/null
 build_dir=${SPC_BUILD_DIR:-$root/build}
 
-out=$(mktemp)
-timing=$(mktemp)
-trap 'rm -f "$out" "$timing"' EXIT
-"$build_dir/bin/spc-opt" "$input" --spa-annotate-sparsity --canonicalize \
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+start=$(date +%s.%N)
+"$build_dir/bin/spc-translate" --import-onnx "$input" "${shapes[@]}" \
+  --emit-bytecode -o "$work/model.mlirbc"
+imported=$(date +%s.%N)
+"$build_dir/bin/spc-opt" "$work/model.mlirbc" --spa-annotate-sparsity \
   --mlir-elide-resource-strings-if-larger=16 --mlir-timing \
-  -o "$out" 2>"$timing"
+  -o "$work/annotated.mlir" 2>"$work/timing"
 
-/usr/bin/python3 - "$input" "$out" <<'PY'
+/usr/bin/python3 - "$input" "$work/annotated.mlir" <<'PY'
 import re, sys
 source, annotated = sys.argv[1], open(sys.argv[2]).read()
 pattern = re.compile(
@@ -45,6 +56,8 @@ for density, dim, nm, name, shape in pattern.findall(annotated):
           f"{two_of_four:<6}{' '.join(str(t[0]) for t in terms)}")
 PY
 echo
-grep -E "Total Execution Time|SpaAnnotateSparsity|Canonicalizer|Parser|Output|Total$" "$timing" || true
+awk -v a="$start" -v b="$imported" 'BEGIN { printf "ONNX import: %.3f s\n", b - a }'
+grep -E "Total Execution Time|SpaAnnotateSparsity|Parser|Output" "$work/timing" || true
 echo
-echo "Command: $build_dir/bin/spc-opt $input --spa-annotate-sparsity --canonicalize --mlir-timing"
+echo "Commands: $build_dir/bin/spc-translate --import-onnx $input ${shapes[*]} --emit-bytecode -o model.mlirbc"
+echo "          $build_dir/bin/spc-opt model.mlirbc --spa-annotate-sparsity --mlir-timing"

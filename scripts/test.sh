@@ -12,7 +12,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
-"$root/scripts/setup-debian.sh"
+# PyTorch exports the real architectures the importer's model tests use.
+"$root/scripts/setup-debian.sh" --models
 
 build_args=()
 build_dir="$root/build"

@@ -403,8 +403,6 @@ onnx_import::getTransposePerm(NodeContext &ctx) {
 }
 
 FailureOr<ConcatParams> onnx_import::getConcatParams(NodeContext &ctx) {
-  if (!ctx.hasAttr("axis"))
-    return ctx.emitError() << "missing axis";
   ConcatParams params;
   bool first = true;
   for (size_t i = 0; i < ctx.numInputs(); ++i) {
@@ -647,8 +645,6 @@ FailureOr<SmallVector<int64_t>> onnx_import::getTileRepeats(NodeContext &ctx) {
 }
 
 FailureOr<Type> onnx_import::getCastType(NodeContext &ctx) {
-  if (!ctx.hasAttr("to"))
-    return ctx.emitError() << "missing 'to'";
   int64_t to = ctx.intAttr("to", 0);
   Type type = convertElementType(ctx.getContext(), to);
   if (!type)
@@ -739,8 +735,6 @@ LogicalResult convertPad(NodeContext &ctx) {
   SmallVector<int64_t> pads;
   double value = 0.0;
   if (ctx.opset() < 11) {
-    if (!ctx.hasAttr("pads"))
-      return ctx.emitError() << "missing pads";
     pads = ctx.intsAttr("pads");
     value = ctx.floatAttr("value", 0.0f);
   } else {
