@@ -501,10 +501,12 @@ LogicalResult Importer::applyInputShapes() {
   return success();
 }
 
-/// Checks what ONNX 1.12's shape inference assumes without checking: the
-/// convolution and pooling inference functions read the spatial dimensions
-/// of input 0 and crash on inputs of rank below 3 (found by spc-fuzz-onnx).
-/// Ranks are known here for graph inputs, initializers and declared values.
+/// Checks what ONNX 1.12's shape inference assumes without checking (found
+/// by spc-fuzz-onnx): the convolution and pooling inference functions divide
+/// by strides, dilations and kernel sizes, and read the spatial dimensions of
+/// input 0, so they crash on zero or negative values and on inputs of rank
+/// below 3. Ranks are known here for graph inputs, initializers and declared
+/// values.
 static LogicalResult checkSpatialRanks(const onnx::GraphProto &graph,
                                        Importer &importer) {
   static const llvm::StringSet<> spatialOps = {
@@ -527,6 +529,20 @@ static LogicalResult checkSpatialRanks(const onnx::GraphProto &graph,
   for (const onnx::NodeProto &node : graph.node()) {
     if (!spatialOps.contains(node.op_type()) || node.input_size() == 0)
       continue;
+    for (const onnx::AttributeProto &attr : node.attribute()) {
+      StringRef name = attr.name();
+      bool positiveList =
+          name == "strides" || name == "dilations" || name == "kernel_shape";
+      if (positiveList &&
+          llvm::any_of(attr.ints(), [](int64_t v) { return v <= 0; }))
+        return importer.emitFileError()
+               << describeNode(node) << " (" << node.op_type() << "): "
+               << name << " must be positive";
+      if (name == "group" && attr.i() <= 0)
+        return importer.emitFileError()
+               << describeNode(node) << " (" << node.op_type()
+               << "): group must be positive, got " << attr.i();
+    }
     auto it = ranks.find(node.input(0));
     if (it != ranks.end() && it->second < 3)
       return importer.emitFileError()
@@ -1298,21 +1314,54 @@ Value onnx_import::reshapeTo(NodeContext &ctx, Value value,
   return spa::ReshapeOp::create(ctx.builder(), ctx.loc(), type, value);
 }
 
+Value onnx_import::castTo(NodeContext &ctx, Value value, Type elementType) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.getElementType() == elementType)
+    return value;
+  return spa::CastOp::create(ctx.builder(), ctx.loc(), type.clone(elementType),
+                             value);
+}
+
+void onnx_import::forward(NodeContext &ctx, size_t output, size_t input) {
+  const Tensor &in = ctx.input(input);
+  if (in.constant)
+    ctx.setOutputConstant(output, in.constant);
+  else
+    ctx.setOutput(output, in.value);
+}
+
+std::string onnx_import::formatShape(ArrayRef<int64_t> shape) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << "[";
+  llvm::interleaveComma(shape, os, [&](int64_t dim) {
+    if (ShapedType::isDynamic(dim))
+      os << "?";
+    else
+      os << dim;
+  });
+  os << "]";
+  return text;
+}
+
+bool onnx_import::broadcastsTo(ArrayRef<int64_t> shape,
+                               ArrayRef<int64_t> target) {
+  if (shape.size() > target.size())
+    return false;
+  return llvm::all_of(
+      llvm::zip_equal(shape, target.take_back(shape.size())), [](auto dims) {
+        auto [have, want] = dims;
+        return have == 1 || have == want || ShapedType::isDynamic(have) ||
+               ShapedType::isDynamic(want);
+      });
+}
+
 //===----------------------------------------------------------------------===//
 // Control flow and pass-through operators
 //===----------------------------------------------------------------------===//
 
-/// Binds output `i` to the same tensor as input `j`.
-static void forward(NodeContext &ctx, size_t i, size_t j) {
-  const Tensor &in = ctx.input(j);
-  if (in.constant)
-    ctx.setOutputConstant(i, in.constant);
-  else
-    ctx.setOutput(i, in.value);
-}
-
 static LogicalResult convertIdentity(NodeContext &ctx) {
-  forward(ctx, 0, 0);
+  forward(ctx);
   return success();
 }
 
@@ -1326,7 +1375,7 @@ static LogicalResult convertDropout(NodeContext &ctx) {
       return ctx.emitError() << "training_mode must be a constant false; SPC "
                                 "compiles models for inference";
   }
-  forward(ctx, 0, 0);
+  forward(ctx);
   if (ctx.hasOutput(1)) {
     // The mask of an inference dropout keeps every element.
     RankedTensorType type = ctx.inputType(0);

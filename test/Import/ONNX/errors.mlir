@@ -77,3 +77,31 @@
 // importer rejects it first (found by spc-fuzz-onnx).
 // RUN: not spc-translate --import-onnx %t/rank2-conv-transpose.onnx 2>&1 | FileCheck %s --check-prefix=RANK2
 // RANK2: error: node 'deconv' (ConvTranspose): input 'X' has rank 2, but the operator needs (N, C, spatial...) of rank 3 or more
+
+// ONNX's convolution and pooling inference divide by strides (found by
+// spc-fuzz-onnx); zero and negative window attributes are rejected first.
+// RUN: split-file %s %t.split
+// RUN: not spc-translate --import-onnx %t.split/zero-stride.onnxtxt 2>&1 | FileCheck %s --check-prefix=ZEROSTRIDE
+// ZEROSTRIDE: error: node producing 'y' (AveragePool): strides must be positive
+// RUN: not spc-translate --import-onnx %t.split/zero-group.onnxtxt 2>&1 | FileCheck %s --check-prefix=ZEROGROUP
+// ZEROGROUP: error: node producing 'y' (Conv): group must be positive, got 0
+
+//--- zero-stride.onnxtxt
+<
+  ir_version: 8,
+  opset_import: ["" : 17]
+>
+g (float[1, 3, 8, 8] x) => (float[1, 3, 4, 4] y)
+{
+  y = AveragePool<kernel_shape = [2, 2], strides = [0, 2]>(x)
+}
+
+//--- zero-group.onnxtxt
+<
+  ir_version: 8,
+  opset_import: ["" : 17]
+>
+g (float[1, 4, 8, 8] x, float[4, 1, 3, 3] w) => (float[1, 4, 6, 6] y)
+{
+  y = Conv<group = 0>(x, w)
+}
