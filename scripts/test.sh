@@ -27,7 +27,10 @@ build_dir=${SPC_BUILD_DIR:-$build_dir}
 export SPC_BUILD_DIR=$build_dir
 
 # Leaks in a tool run are bugs too; report them with full stacks.
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+# allow_user_poisoning=0: SPC's instrumented copies of LLVM's inline
+# allocator code poison memory that the uninstrumented libMLIR.so then uses
+# legitimately; ASan's own heap, stack and global checks stay on.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allow_user_poisoning=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 "$root/scripts/build.sh" "${build_args[@]}" spc-opt spc-translate SPCUnitTests

@@ -10,7 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Importer.h"
+#include "Window.h"
 
 using namespace mlir;
 using namespace spc;
@@ -18,139 +18,34 @@ using namespace spc::onnx_import;
 
 namespace {
 
-/// The normalized window attributes of a 1-D or 2-D convolution, in the
-/// 2-D form spa uses.
-struct Window {
-  SmallVector<int64_t> strides, dilations, pads;
-  int64_t groups = 1;
-};
-
-/// Inserts a unit height so that a 1-D (N, C, L) tensor becomes (N, C, 1, L).
-RankedTensorType withUnitHeight(RankedTensorType type) {
-  SmallVector<int64_t> shape(type.getShape());
-  shape.insert(shape.begin() + 2, 1);
-  return RankedTensorType::get(shape, type.getElementType());
-}
-
-/// Reads kernel_shape-independent window attributes for `spatialRank`
-/// dimensions and lifts them to 2-D. `pads` follows ONNX (begins, then ends);
-/// auto_pad is resolved against the static input extents.
-FailureOr<Window> readWindow(NodeContext &ctx, int64_t spatialRank,
-                             ArrayRef<int64_t> inputSpatial,
-                             ArrayRef<int64_t> kernelSpatial,
-                             bool transposed) {
-  Window window;
-  window.groups = ctx.intAttr("group", 1);
-  if (window.groups <= 0)
-    return ctx.emitError() << "group must be positive, got " << window.groups;
-  auto orDefault = [&](StringRef name, int64_t count, int64_t value) {
-    SmallVector<int64_t> values = ctx.intsAttr(name);
-    if (values.empty())
-      values.assign(count, value);
-    return values;
-  };
-  SmallVector<int64_t> strides = orDefault("strides", spatialRank, 1);
-  SmallVector<int64_t> dilations = orDefault("dilations", spatialRank, 1);
-  SmallVector<int64_t> pads = orDefault("pads", 2 * spatialRank, 0);
-  if (int64_t(strides.size()) != spatialRank ||
-      int64_t(dilations.size()) != spatialRank ||
-      int64_t(pads.size()) != 2 * spatialRank)
-    return ctx.emitError() << "strides, dilations and pads must have "
-                           << spatialRank << ", " << spatialRank << " and "
-                           << 2 * spatialRank << " entries";
-
-  std::string autoPad = ctx.stringAttr("auto_pad", "NOTSET");
-  if (autoPad == "VALID") {
-    pads.assign(2 * spatialRank, 0);
-  } else if ((autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") &&
-             transposed) {
-    // The caller pads a transposed convolution to an output of
-    // in * stride, as for an explicit output_shape.
-  } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
-    for (int64_t i = 0; i < spatialRank; ++i) {
-      if (ShapedType::isDynamic(inputSpatial[i]))
-        return ctx.emitError() << "auto_pad " << autoPad
-                               << " needs static spatial dimensions; fix "
-                                  "them with --input-shape";
-      // The output keeps ceil(in / stride) positions.
-      int64_t out = llvm::divideCeil(inputSpatial[i], strides[i]);
-      int64_t total = std::max<int64_t>(
-          (out - 1) * strides[i] + (kernelSpatial[i] - 1) * dilations[i] + 1 -
-              inputSpatial[i],
-          0);
-      int64_t small = total / 2, large = total - small;
-      pads[i] = autoPad == "SAME_UPPER" ? small : large;
-      pads[i + spatialRank] = autoPad == "SAME_UPPER" ? large : small;
-    }
-  } else if (autoPad != "NOTSET") {
-    return ctx.emitError() << "unknown auto_pad '" << autoPad << "'";
-  }
-
-  if (spatialRank == 1) {
-    window.strides = {1, strides[0]};
-    window.dilations = {1, dilations[0]};
-    window.pads = {0, pads[0], 0, pads[1]};
-  } else {
-    window.strides = strides;
-    window.dilations = dilations;
-    window.pads = pads;
-  }
-  return window;
-}
-
-/// The spatial rank of a convolution input, or a diagnostic when it is not
-/// one or two.
-FailureOr<int64_t> getSpatialRank(NodeContext &ctx) {
-  int64_t rank = ctx.inputType(0).getRank();
-  if (rank != 3 && rank != 4)
-    return ctx.emitError() << "only 1-D and 2-D convolutions are supported; "
-                              "the input has rank "
-                           << rank;
-  if (ctx.inputType(1).getRank() != rank)
-    return ctx.emitError() << "the weight has rank "
-                           << ctx.inputType(1).getRank() << ", the input "
-                           << rank;
-  return rank - 2;
-}
-
 LogicalResult convertConv(NodeContext &ctx) {
-  FailureOr<int64_t> spatialRank = getSpatialRank(ctx);
+  FailureOr<int64_t> spatialRank = getConvSpatialRank(ctx, 1);
   FailureOr<RankedTensorType> resultType = ctx.outputType(0);
   if (failed(spatialRank) || failed(resultType))
     return failure();
-  RankedTensorType inType = ctx.inputType(0), wType = ctx.inputType(1);
-  FailureOr<Window> window =
-      readWindow(ctx, *spatialRank, inType.getShape().drop_front(2),
-                 wType.getShape().drop_front(2), /*transposed=*/false);
+  FailureOr<Window> window = readConvWindow(ctx, 1, /*transposed=*/false);
   if (failed(window))
     return failure();
 
-  Value input = ctx.inputValue(0), weight = ctx.inputValue(1);
+  ConvOperands operands = getConvOperands(ctx, 1, *spatialRank, *resultType);
   Value bias = ctx.hasInput(2) ? ctx.inputValue(2) : Value();
-  RankedTensorType convType = *resultType;
-  if (*spatialRank == 1) {
-    input = reshapeTo(ctx, input, withUnitHeight(inType));
-    weight = reshapeTo(ctx, weight, withUnitHeight(wType));
-    convType = withUnitHeight(*resultType);
-  }
   Value result = spa::Conv2DOp::create(
-      ctx.builder(), ctx.loc(), convType, input, weight, bias,
-      window->strides, window->pads, window->dilations, window->groups);
+      ctx.builder(), ctx.loc(), operands.resultType, operands.input,
+      operands.weight, bias, window->strides, window->pads, window->dilations,
+      window->groups);
   ctx.setOutput(0, reshapeTo(ctx, result, *resultType));
   return success();
 }
 
 LogicalResult convertConvTranspose(NodeContext &ctx) {
-  FailureOr<int64_t> spatialRank = getSpatialRank(ctx);
+  FailureOr<int64_t> spatialRank = getConvSpatialRank(ctx, 1);
   FailureOr<RankedTensorType> resultType = ctx.outputType(0);
   if (failed(spatialRank) || failed(resultType))
     return failure();
-  RankedTensorType inType = ctx.inputType(0), wType = ctx.inputType(1);
-  FailureOr<Window> window =
-      readWindow(ctx, *spatialRank, inType.getShape().drop_front(2),
-                 wType.getShape().drop_front(2), /*transposed=*/true);
+  FailureOr<Window> window = readConvWindow(ctx, 1, /*transposed=*/true);
   if (failed(window))
     return failure();
+  RankedTensorType inType = ctx.inputType(0), wType = ctx.inputType(1);
 
   SmallVector<int64_t> outputPadding = ctx.intsAttr("output_padding");
   if (outputPadding.empty())
@@ -205,18 +100,12 @@ LogicalResult convertConvTranspose(NodeContext &ctx) {
     }
   }
 
-  Value input = ctx.inputValue(0), weight = ctx.inputValue(1);
+  ConvOperands operands = getConvOperands(ctx, 1, *spatialRank, *resultType);
   Value bias = ctx.hasInput(2) ? ctx.inputValue(2) : Value();
-  RankedTensorType convType = *resultType;
-  if (*spatialRank == 1) {
-    input = reshapeTo(ctx, input, withUnitHeight(inType));
-    weight = reshapeTo(ctx, weight, withUnitHeight(wType));
-    convType = withUnitHeight(*resultType);
-  }
   Value result = spa::ConvTranspose2DOp::create(
-      ctx.builder(), ctx.loc(), convType, input, weight, bias,
-      window->strides, window->pads, window->dilations, outputPadding,
-      window->groups);
+      ctx.builder(), ctx.loc(), operands.resultType, operands.input,
+      operands.weight, bias, window->strides, window->pads, window->dilations,
+      outputPadding, window->groups);
   ctx.setOutput(0, reshapeTo(ctx, result, *resultType));
   return success();
 }

@@ -22,44 +22,6 @@ using namespace spc::onnx_import;
 
 namespace {
 
-/// Binds output 0 to input 0, for operators that are the identity on one
-/// input (a single-input Sum, a Clip without bounds).
-void forwardInput(NodeContext &ctx) {
-  const Tensor &in = ctx.input(0);
-  if (in.constant)
-    ctx.setOutputConstant(0, in.constant);
-  else
-    ctx.setOutput(0, in.value);
-}
-
-std::string formatShape(ArrayRef<int64_t> shape) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << "[";
-  llvm::interleaveComma(shape, os, [&](int64_t dim) {
-    if (ShapedType::isDynamic(dim))
-      os << "?";
-    else
-      os << dim;
-  });
-  os << "]";
-  return text;
-}
-
-/// Whether `shape` broadcasts unidirectionally to `target`: aligned at the
-/// end, every extent is 1 or the target's. Dynamic extents are assumed to
-/// fit.
-bool broadcastsTo(ArrayRef<int64_t> shape, ArrayRef<int64_t> target) {
-  if (shape.size() > target.size())
-    return false;
-  return llvm::all_of(
-      llvm::zip_equal(shape, target.take_back(shape.size())), [](auto dims) {
-        auto [have, want] = dims;
-        return have == 1 || have == want || ShapedType::isDynamic(have) ||
-               ShapedType::isDynamic(want);
-      });
-}
-
 /// Builds `OpTy(lhs, rhs)`. The result has the multidirectional (NumPy)
 /// broadcast shape of the operands and the element type of `lhs`, as every
 /// ONNX binary operator's result does. It is computed from the operands
@@ -79,15 +41,6 @@ FailureOr<Value> createBinary(NodeContext &ctx, Value lhs, Value rhs) {
                            << formatShape(rhsShape) << " do not broadcast";
   return OpTy::create(ctx.builder(), ctx.loc(), lhsType.clone(shape), lhs, rhs)
       .getResult();
-}
-
-/// Converts `value` to `elementType`, keeping its shape.
-Value castTo(NodeContext &ctx, Value value, Type elementType) {
-  auto type = cast<RankedTensorType>(value.getType());
-  if (type.getElementType() == elementType)
-    return value;
-  return spa::CastOp::create(ctx.builder(), ctx.loc(), type.clone(elementType),
-                             value);
 }
 
 /// Input `i` converted to `elementType`. A one-element constant, the usual
@@ -159,7 +112,7 @@ FailureOr<Value> buildChain(NodeContext &ctx) {
 template <typename OpTy>
 LogicalResult convertVariadic(NodeContext &ctx) {
   if (ctx.numInputs() == 1) {
-    forwardInput(ctx);
+    forward(ctx);
     return success();
   }
   FailureOr<Value> result = buildChain<OpTy>(ctx);
@@ -171,7 +124,7 @@ LogicalResult convertVariadic(NodeContext &ctx) {
 
 LogicalResult convertMean(NodeContext &ctx) {
   if (ctx.numInputs() == 1) {
-    forwardInput(ctx);
+    forward(ctx);
     return success();
   }
   FailureOr<Value> sum = buildChain<spa::AddOp>(ctx);
@@ -306,7 +259,7 @@ LogicalResult convertClip(NodeContext &ctx) {
     upper = *max;
   }
   if (!lower && !upper) {
-    forwardInput(ctx);
+    forward(ctx);
     return success();
   }
   // With min > max, min(max(x, min), max) is max everywhere (ONNX: "sets

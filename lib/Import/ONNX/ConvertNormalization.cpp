@@ -47,43 +47,6 @@ Value scalarConstant(NodeContext &ctx, Type elementType, double value) {
   return ctx.materialize(makeDenseConstant(elementType, {}, {value}));
 }
 
-/// Converts `value` to `elementType`, keeping its shape.
-Value castTo(NodeContext &ctx, Value value, Type elementType) {
-  auto type = cast<RankedTensorType>(value.getType());
-  if (type.getElementType() == elementType)
-    return value;
-  return spa::CastOp::create(ctx.builder(), ctx.loc(), type.clone(elementType),
-                             value);
-}
-
-std::string formatShape(ArrayRef<int64_t> shape) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << "[";
-  llvm::interleaveComma(shape, os, [&](int64_t dim) {
-    if (ShapedType::isDynamic(dim))
-      os << "?";
-    else
-      os << dim;
-  });
-  os << "]";
-  return text;
-}
-
-/// Whether `shape` broadcasts unidirectionally to `target`: aligned at the
-/// end, every extent is 1 or the target's. Dynamic extents are assumed to
-/// fit.
-bool broadcastsTo(ArrayRef<int64_t> shape, ArrayRef<int64_t> target) {
-  if (shape.size() > target.size())
-    return false;
-  return llvm::all_of(
-      llvm::zip_equal(shape, target.take_back(shape.size())), [](auto dims) {
-        auto [have, want] = dims;
-        return have == 1 || have == want || ShapedType::isDynamic(have) ||
-               ShapedType::isDynamic(want);
-      });
-}
-
 /// Fails with a diagnostic unless input `i` has shape [C], where C is
 /// dimension 1 of input 0: the per-channel parameters of BatchNormalization
 /// and InstanceNormalization, which ONNX shape inference does not always

@@ -10,27 +10,13 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Importer.h"
+#include "Window.h"
 
 using namespace mlir;
 using namespace spc;
 using namespace spc::onnx_import;
 
 namespace {
-
-/// The normalized window attributes of a 1-D or 2-D pooling, in the 2-D form
-/// spa uses.
-struct PoolWindow {
-  SmallVector<int64_t> kernel, strides, pads, dilations;
-  bool ceilMode = false;
-};
-
-/// Inserts a unit height so that a 1-D (N, C, L) tensor becomes (N, C, 1, L).
-RankedTensorType withUnitHeight(RankedTensorType type) {
-  SmallVector<int64_t> shape(type.getShape());
-  shape.insert(shape.begin() + 2, 1);
-  return RankedTensorType::get(shape, type.getElementType());
-}
 
 /// The number of windows spa places along one dimension, or
 /// ShapedType::kDynamic when the input extent is dynamic. As in spa's
@@ -64,54 +50,15 @@ FailureOr<int64_t> getSpatialRank(NodeContext &ctx) {
 /// (begins, then ends); auto_pad is resolved as shape inference does, with
 /// the output keeping ceil(in / stride) positions. `outputSpatial` is what
 /// shape inference gave the result, which spa must reproduce.
-FailureOr<PoolWindow> readPoolWindow(NodeContext &ctx,
-                                     ArrayRef<int64_t> inputSpatial,
-                                     ArrayRef<int64_t> outputSpatial) {
+FailureOr<Window> readPoolWindow(NodeContext &ctx,
+                                 ArrayRef<int64_t> inputSpatial,
+                                 ArrayRef<int64_t> outputSpatial) {
   int64_t spatialRank = inputSpatial.size();
-  PoolWindow window;
-  auto orDefault = [&](StringRef name, int64_t count, int64_t value) {
-    SmallVector<int64_t> values = ctx.intsAttr(name);
-    if (values.empty())
-      values.assign(count, value);
-    return values;
-  };
-  SmallVector<int64_t> kernel = ctx.intsAttr("kernel_shape");
-  SmallVector<int64_t> strides = orDefault("strides", spatialRank, 1);
-  SmallVector<int64_t> dilations = orDefault("dilations", spatialRank, 1);
-  SmallVector<int64_t> pads = orDefault("pads", 2 * spatialRank, 0);
-  if (int64_t(kernel.size()) != spatialRank ||
-      int64_t(strides.size()) != spatialRank ||
-      int64_t(dilations.size()) != spatialRank ||
-      int64_t(pads.size()) != 2 * spatialRank)
-    return ctx.emitError() << "kernel_shape, strides, dilations and pads must "
-                              "have "
-                           << spatialRank << ", " << spatialRank << ", "
-                           << spatialRank << " and " << 2 * spatialRank
-                           << " entries";
-  window.ceilMode = ctx.intAttr("ceil_mode", 0) != 0;
-
-  std::string autoPad = ctx.stringAttr("auto_pad", "NOTSET");
-  if (autoPad == "VALID") {
-    pads.assign(2 * spatialRank, 0);
-  } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
-    for (int64_t i = 0; i < spatialRank; ++i) {
-      if (ShapedType::isDynamic(inputSpatial[i]))
-        return ctx.emitError() << "auto_pad " << autoPad
-                               << " needs static spatial dimensions; fix "
-                                  "them with --input-shape";
-      int64_t out = llvm::divideCeil(inputSpatial[i], strides[i]);
-      int64_t total = std::max<int64_t>((out - 1) * strides[i] +
-                                            (kernel[i] - 1) * dilations[i] + 1 -
-                                            inputSpatial[i],
-                                        0);
-      int64_t small = total / 2, large = total - small;
-      pads[i] = autoPad == "SAME_UPPER" ? small : large;
-      pads[i + spatialRank] = autoPad == "SAME_UPPER" ? large : small;
-    }
-  } else if (autoPad != "NOTSET") {
-    return ctx.emitError() << "unknown auto_pad '" << autoPad << "'";
-  }
-
+  FailureOr<Window> window = readWindow(ctx, WindowKind::Pool, inputSpatial);
+  if (failed(window))
+    return failure();
+  ArrayRef<int64_t> kernel = window->kernel, strides = window->strides,
+                    dilations = window->dilations, pads = window->pads;
   for (int64_t i = 0; i < spatialRank; ++i) {
     // A window entirely in the padding has no input element; ONNX Runtime
     // rejects such pads too.
@@ -124,7 +71,7 @@ FailureOr<PoolWindow> readPoolWindow(NodeContext &ctx,
     // starts in the end padding; spa drops it.
     int64_t expected =
         poolOutputSize(inputSpatial[i], kernel[i], strides[i], dilations[i],
-                       pads[i], pads[i + spatialRank], window.ceilMode);
+                       pads[i], pads[i + spatialRank], window->ceilMode);
     if (!ShapedType::isDynamic(expected) &&
         !ShapedType::isDynamic(outputSpatial[i]) &&
         expected != outputSpatial[i])
@@ -137,17 +84,7 @@ FailureOr<PoolWindow> readPoolWindow(NodeContext &ctx,
              << "ceil_mode";
   }
 
-  if (spatialRank == 1) {
-    window.kernel = {1, kernel[0]};
-    window.strides = {1, strides[0]};
-    window.dilations = {1, dilations[0]};
-    window.pads = {0, pads[0], 0, pads[1]};
-  } else {
-    window.kernel = kernel;
-    window.strides = strides;
-    window.dilations = dilations;
-    window.pads = pads;
-  }
+  window->liftTo2D();
   return window;
 }
 
@@ -158,7 +95,7 @@ LogicalResult convertPool(NodeContext &ctx, bool isMax) {
   if (failed(spatialRank) || failed(resultType))
     return failure();
   RankedTensorType inType = ctx.inputType(0);
-  FailureOr<PoolWindow> window =
+  FailureOr<Window> window =
       readPoolWindow(ctx, inType.getShape().drop_front(2),
                      resultType->getShape().drop_front(2));
   if (failed(window))
@@ -221,15 +158,6 @@ template <typename OpTy> LogicalResult convertGlobalPool(NodeContext &ctx) {
   return success();
 }
 
-/// Binds output 0 to input 0, keeping a constant a constant.
-void forwardInput(NodeContext &ctx) {
-  const Tensor &in = ctx.input(0);
-  if (in.constant)
-    ctx.setOutputConstant(0, in.constant);
-  else
-    ctx.setOutput(0, in.value);
-}
-
 /// ReduceMean, ReduceSum, ReduceMax and ReduceMin.
 template <typename OpTy> LogicalResult convertReduce(NodeContext &ctx) {
   FailureOr<RankedTensorType> resultType = ctx.outputType(0);
@@ -257,7 +185,7 @@ template <typename OpTy> LogicalResult convertReduce(NodeContext &ctx) {
 
   if (axes.empty()) {
     if (noopWithEmptyAxes) {
-      forwardInput(ctx);
+      forward(ctx);
       return success();
     }
     axes = llvm::to_vector(llvm::seq<int64_t>(0, rank));
@@ -274,7 +202,7 @@ template <typename OpTy> LogicalResult convertReduce(NodeContext &ctx) {
   axes.erase(llvm::unique(axes), axes.end());
   // Reducing all the axes of a scalar leaves it unchanged.
   if (axes.empty()) {
-    forwardInput(ctx);
+    forward(ctx);
     return success();
   }
 

@@ -11,7 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Importer.h"
+#include "Window.h"
 
 using namespace mlir;
 using namespace spc;
@@ -134,82 +134,6 @@ LogicalResult convertDequantizeLinear(NodeContext &ctx) {
   return success();
 }
 
-/// The normalized window attributes of a 1-D or 2-D convolution, in the 2-D
-/// form spa uses, as ConvertContraction.cpp reads them for Conv.
-struct ConvWindow {
-  SmallVector<int64_t> strides, dilations, pads;
-  int64_t groups = 1;
-};
-
-/// Inserts a unit height so that a 1-D (N, C, L) tensor becomes (N, C, 1, L).
-RankedTensorType withUnitHeight(RankedTensorType type) {
-  SmallVector<int64_t> shape(type.getShape());
-  shape.insert(shape.begin() + 2, 1);
-  return RankedTensorType::get(shape, type.getElementType());
-}
-
-/// Reads the window attributes of QLinearConv for `spatialRank` dimensions
-/// and lifts them to 2-D. `pads` follows ONNX (begins, then ends); auto_pad
-/// is resolved against the static input extents.
-FailureOr<ConvWindow> readConvWindow(NodeContext &ctx,
-                                     ArrayRef<int64_t> inputSpatial,
-                                     ArrayRef<int64_t> kernelSpatial) {
-  int64_t spatialRank = inputSpatial.size();
-  ConvWindow window;
-  window.groups = ctx.intAttr("group", 1);
-  if (window.groups <= 0)
-    return ctx.emitError() << "group must be positive, got " << window.groups;
-  auto orDefault = [&](StringRef name, int64_t count, int64_t value) {
-    SmallVector<int64_t> values = ctx.intsAttr(name);
-    if (values.empty())
-      values.assign(count, value);
-    return values;
-  };
-  SmallVector<int64_t> strides = orDefault("strides", spatialRank, 1);
-  SmallVector<int64_t> dilations = orDefault("dilations", spatialRank, 1);
-  SmallVector<int64_t> pads = orDefault("pads", 2 * spatialRank, 0);
-  if (int64_t(strides.size()) != spatialRank ||
-      int64_t(dilations.size()) != spatialRank ||
-      int64_t(pads.size()) != 2 * spatialRank)
-    return ctx.emitError() << "strides, dilations and pads must have "
-                           << spatialRank << ", " << spatialRank << " and "
-                           << 2 * spatialRank << " entries";
-
-  std::string autoPad = ctx.stringAttr("auto_pad", "NOTSET");
-  if (autoPad == "VALID") {
-    pads.assign(2 * spatialRank, 0);
-  } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
-    for (int64_t i = 0; i < spatialRank; ++i) {
-      if (ShapedType::isDynamic(inputSpatial[i]))
-        return ctx.emitError() << "auto_pad " << autoPad
-                               << " needs static spatial dimensions; fix "
-                                  "them with --input-shape";
-      // The output keeps ceil(in / stride) positions.
-      int64_t out = llvm::divideCeil(inputSpatial[i], strides[i]);
-      int64_t total = std::max<int64_t>(
-          (out - 1) * strides[i] + (kernelSpatial[i] - 1) * dilations[i] + 1 -
-              inputSpatial[i],
-          0);
-      int64_t small = total / 2, large = total - small;
-      pads[i] = autoPad == "SAME_UPPER" ? small : large;
-      pads[i + spatialRank] = autoPad == "SAME_UPPER" ? large : small;
-    }
-  } else if (autoPad != "NOTSET") {
-    return ctx.emitError() << "unknown auto_pad '" << autoPad << "'";
-  }
-
-  if (spatialRank == 1) {
-    window.strides = {1, strides[0]};
-    window.dilations = {1, dilations[0]};
-    window.pads = {0, pads[0], 0, pads[1]};
-  } else {
-    window.strides = strides;
-    window.dilations = dilations;
-    window.pads = pads;
-  }
-  return window;
-}
-
 /// The float bias of QLinearConv: B (int32) has scale x_scale * w_scale and
 /// zero point 0. spa takes the product as an operand, so it is computed here
 /// from constant scales.
@@ -243,20 +167,14 @@ LogicalResult convertQLinearConv(NodeContext &ctx) {
   FailureOr<RankedTensorType> resultType = ctx.outputType(0);
   if (failed(resultType))
     return failure();
-  RankedTensorType inType = ctx.inputType(0), wType = ctx.inputType(3);
-  int64_t rank = inType.getRank();
-  if (rank != 3 && rank != 4)
-    return ctx.emitError() << "only 1-D and 2-D convolutions are supported; "
-                              "the input has rank "
-                           << rank;
-  if (wType.getRank() != rank)
-    return ctx.emitError() << "the weight has rank " << wType.getRank()
-                           << ", the input " << rank;
-  int64_t spatialRank = rank - 2;
-  FailureOr<ConvWindow> window = readConvWindow(
-      ctx, inType.getShape().drop_front(2), wType.getShape().drop_front(2));
+  // The window and the 1-D lifting are Conv's, with the weight at input 3.
+  FailureOr<int64_t> spatialRank = getConvSpatialRank(ctx, 3);
+  if (failed(spatialRank))
+    return failure();
+  FailureOr<Window> window = readConvWindow(ctx, 3, /*transposed=*/false);
   if (failed(window))
     return failure();
+  RankedTensorType inType = ctx.inputType(0), wType = ctx.inputType(3);
 
   // x and y are quantized per tensor; w may be per output channel.
   FailureOr<QuantParams> x = readQuantParams(
@@ -281,27 +199,24 @@ LogicalResult convertQLinearConv(NodeContext &ctx) {
 
   // Lift 1-D operands before dequantizing, so that dequantize, conv2d and
   // quantize stay adjacent.
-  Value input = ctx.inputValue(0), weight = ctx.inputValue(3);
-  RankedTensorType convType = *resultType;
-  if (spatialRank == 1) {
-    inType = withUnitHeight(inType);
-    wType = withUnitHeight(wType);
-    convType = withUnitHeight(*resultType);
-    input = reshapeTo(ctx, input, inType);
-    weight = reshapeTo(ctx, weight, wType);
-  }
+  ConvOperands operands = getConvOperands(ctx, 3, *spatialRank, *resultType);
   OpBuilder &b = ctx.builder();
   Location loc = ctx.loc();
   Type floatType = x->scaleType.getElementType();
+  auto floatTypeOf = [&](Value value) {
+    return cast<RankedTensorType>(value.getType()).clone(floatType);
+  };
   Value inputFloat = spa::DequantizeOp::create(
-      b, loc, inType.clone(floatType), input, x->scale, x->zeroPoint, x->axis);
+      b, loc, floatTypeOf(operands.input), operands.input, x->scale,
+      x->zeroPoint, x->axis);
   Value weightFloat = spa::DequantizeOp::create(
-      b, loc, wType.clone(floatType), weight, w->scale, w->zeroPoint, w->axis);
+      b, loc, floatTypeOf(operands.weight), operands.weight, w->scale,
+      w->zeroPoint, w->axis);
   Value conv = spa::Conv2DOp::create(
-      b, loc, convType.clone(floatType), inputFloat, weightFloat, bias,
-      window->strides, window->pads, window->dilations, window->groups);
-  Value result = spa::QuantizeOp::create(b, loc, convType, conv, y->scale,
-                                         y->zeroPoint, y->axis);
+      b, loc, operands.resultType.clone(floatType), inputFloat, weightFloat,
+      bias, window->strides, window->pads, window->dilations, window->groups);
+  Value result = spa::QuantizeOp::create(b, loc, operands.resultType, conv,
+                                         y->scale, y->zeroPoint, y->axis);
   ctx.setOutput(0, reshapeTo(ctx, result, *resultType));
   return success();
 }

@@ -129,19 +129,6 @@ onnx_import::readConstantInts(NodeContext &ctx, size_t i, StringRef what) {
 
 namespace {
 
-std::string formatShape(ArrayRef<int64_t> shape) {
-  std::string text = "[";
-  llvm::raw_string_ostream os(text);
-  llvm::interleaveComma(shape, os, [&](int64_t d) {
-    if (ShapedType::isDynamic(d))
-      os << "?";
-    else
-      os << d;
-  });
-  os << "]";
-  return text;
-}
-
 /// The product of `dims`; dynamic when one of them is, std::nullopt on
 /// overflow.
 std::optional<int64_t> product(ArrayRef<int64_t> dims) {
@@ -1013,13 +1000,7 @@ LogicalResult convertCast(NodeContext &ctx) {
   FailureOr<Type> elementType = getCastType(ctx);
   if (failed(elementType))
     return failure();
-  Value input = ctx.inputValue(0);
-  RankedTensorType type = ctx.inputType(0).clone(*elementType);
-  ctx.setOutput(0,
-                type == input.getType()
-                    ? input
-                    : spa::CastOp::create(ctx.builder(), ctx.loc(), type, input)
-                          .getResult());
+  ctx.setOutput(0, castTo(ctx, ctx.inputValue(0), *elementType));
   return success();
 }
 

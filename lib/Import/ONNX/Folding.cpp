@@ -1,5 +1,4 @@
-//===- Folding.cpp - Evaluate shape subgraphs at import
-//--------------------===//
+//===- Folding.cpp - Evaluate shape subgraphs at import ---------*- C++ -*-===//
 //
 // Part of the SPC project.
 //
@@ -103,7 +102,7 @@ int64_t wrapInt(int64_t value, Type type) {
 std::optional<Literal> readLiteral(ElementsAttr attr) {
   Literal literal(cast<RankedTensorType>(attr.getType()));
   auto dense = dyn_cast<DenseElementsAttr>(attr);
-  if (dense && dense.isSplat()) {
+  if (dense && dense.isSplat() && literal.numElements() > 0) {
     literal.splat = true;
     if (literal.isFloat()) {
       APFloat v = dense.getSplatValue<APFloat>();
@@ -162,9 +161,12 @@ ElementsAttr toAttr(NodeContext &ctx, const Literal &literal, size_t output) {
   int64_t n = literal.splat ? 1 : literal.numElements();
   bool uniform = literal.splat || n == 0;
   if (!uniform) {
-    uniform = literal.isFloat() ? llvm::all_equal(literal.floats) &&
-                                      !std::isnan(literal.floats.front())
-                                : llvm::all_equal(literal.ints);
+    // Floats compare by their bits, so that 0 and -0 stay distinct.
+    uniform = literal.isFloat()
+                  ? llvm::all_equal(llvm::map_range(
+                        literal.floats,
+                        [](double v) { return llvm::bit_cast<uint64_t>(v); }))
+                  : llvm::all_equal(literal.ints);
     if (uniform)
       n = 1;
   }

@@ -513,8 +513,7 @@ static LogicalResult checkSpatialRanks(const onnx::GraphProto &graph,
       "Conv",          "ConvTranspose",     "ConvInteger",
       "QLinearConv",   "MaxPool",           "AveragePool",
       "LpPool",        "GlobalAveragePool", "GlobalMaxPool",
-      "GlobalLpPool",  "MaxRoiPool",        "MaxUnpool",
-      "InstanceNormalization"};
+      "GlobalLpPool",  "MaxRoiPool",        "MaxUnpool"};
   llvm::StringMap<int64_t> ranks;
   auto record = [&](const onnx::ValueInfoProto &info) {
     if (info.type().tensor_type().has_shape())

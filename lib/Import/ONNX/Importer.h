@@ -173,6 +173,24 @@ llvm::SmallVector<int64_t> readAsInts(mlir::ElementsAttr attr);
 mlir::Value reshapeTo(NodeContext &ctx, mlir::Value value,
                       mlir::RankedTensorType type);
 
+/// Converts `value` to `elementType` with spa.cast, keeping its shape, or
+/// returns it when it already has that element type.
+mlir::Value castTo(NodeContext &ctx, mlir::Value value, mlir::Type elementType);
+
+/// Binds output `output` to the same tensor as input `input`, keeping a
+/// constant a constant: for operators that are the identity on one input
+/// (Identity, Dropout, a single-input Sum, a Clip without bounds...).
+void forward(NodeContext &ctx, size_t output = 0, size_t input = 0);
+
+/// Formats a shape for diagnostics as [2, ?, 3].
+std::string formatShape(llvm::ArrayRef<int64_t> shape);
+
+/// Whether `shape` broadcasts unidirectionally to `target`: aligned at the
+/// end, every extent is 1 or the target's. Dynamic extents are assumed to
+/// fit.
+bool broadcastsTo(llvm::ArrayRef<int64_t> shape,
+                  llvm::ArrayRef<int64_t> target);
+
 } // namespace spc::onnx_import
 
 #endif // SPC_LIB_IMPORT_ONNX_IMPORTER_H

@@ -1,5 +1,4 @@
-//===- TensorOps.h - Shared attribute normalization of tensor ops -*- C++
-//-*-===//
+//===- TensorOps.h - Parameters shared by converters and folder -*- C++ -*-===//
 //
 // Part of the SPC project.
 //
