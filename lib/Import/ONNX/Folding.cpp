@@ -37,11 +37,6 @@ using namespace spc::onnx_import;
 
 namespace {
 
-/// Folded results with more elements than this become resource blobs, as the
-/// importer's own constants do, so that computed weights never become text
-/// attributes.
-constexpr int64_t kInlineElementLimit = 16;
-
 //===----------------------------------------------------------------------===//
 // Literals
 //===----------------------------------------------------------------------===//
@@ -142,17 +137,6 @@ bool fits(ShapedType type) {
   return type.getNumElements() <= kFoldElementLimit;
 }
 
-/// A blob key from a value name: letters, digits and '_'.
-std::string blobKey(StringRef name) {
-  std::string key = name.empty() ? "folded" : name.str();
-  for (char &c : key)
-    if (!llvm::isAlnum(c) && c != '_')
-      c = '_';
-  if (llvm::isDigit(key.front()))
-    key.insert(key.begin(), '_');
-  return key;
-}
-
 /// Builds the attribute of `literal` for output `i`: a splat when every
 /// element is equal, inline when small, a resource blob otherwise.
 ElementsAttr toAttr(NodeContext &ctx, const Literal &literal, size_t output) {
@@ -194,7 +178,7 @@ ElementsAttr toAttr(NodeContext &ctx, const Literal &literal, size_t output) {
                              /*isSigned=*/false, /*implicitTrunc=*/true));
     dense = DenseElementsAttr::get(type, values);
   }
-  if (uniform || elementType.isInteger(1) || n <= kInlineElementLimit)
+  if (uniform || elementType.isInteger(1) || n <= kInlineConstantLimit)
     return dense;
   ArrayRef<char> raw = dense.getRawData();
   AsmResourceBlob blob =

@@ -44,9 +44,6 @@ using namespace spc::onnx_import;
 /// the ONNX version converter first.
 static constexpr int64_t kMinOpset = 7;
 
-/// Constants with more elements than this become resource blobs, so that
-/// weights never become text attributes; smaller ones stay readable inline.
-static constexpr int64_t kInlineConstantLimit = 16;
 
 //===----------------------------------------------------------------------===//
 // Data types
@@ -623,8 +620,7 @@ static void appendAs(std::vector<char> &bytes, const Range &values) {
   }
 }
 
-/// Turns an ONNX resource name into a blob key: letters, digits and '_'.
-static std::string blobKey(StringRef name) {
+std::string onnx_import::blobKey(StringRef name) {
   std::string key = name.empty() ? "tensor" : name.str();
   for (char &c : key)
     if (!llvm::isAlnum(c) && c != '_')
@@ -1273,6 +1269,14 @@ DenseElementsAttr onnx_import::makeDenseConstant(Type elementType,
 template <typename T, typename FloatFn, typename IntFn>
 static SmallVector<T> readConstant(ElementsAttr attr, FloatFn fromFloat,
                                    IntFn fromInt) {
+  // Resource blobs have no element iterators; view their bytes as a dense
+  // attribute (a copy, but these readers serve small parameter tensors).
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    std::optional<spa::RawConstantData> raw = spa::getRawConstantData(attr);
+    if (!raw)
+      return {};
+    attr = DenseElementsAttr::getFromRawBuffer(resource.getType(), raw->bytes);
+  }
   SmallVector<T> result;
   Type elementType = attr.getElementType();
   int64_t n = attr.getNumElements();

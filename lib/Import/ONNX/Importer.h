@@ -148,6 +148,14 @@ void registerControlFlowConverters(ConverterTable &table);
 /// is not foldable and must be converted.
 std::optional<mlir::LogicalResult> tryFoldNode(NodeContext &ctx);
 
+/// Constants with more elements than this become resource blobs, so that
+/// weights (imported or computed at import) never become text attributes;
+/// smaller ones stay readable inline.
+inline constexpr int64_t kInlineConstantLimit = 16;
+
+/// Turns a value name into a blob key: letters, digits and '_'.
+std::string blobKey(llvm::StringRef name);
+
 /// Converts ONNX data types to MLIR element types; null when unsupported.
 mlir::Type convertElementType(mlir::MLIRContext *context, int32_t onnxType);
 /// The ONNX name of a TensorProto data type, for messages.
