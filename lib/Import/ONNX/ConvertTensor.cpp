@@ -109,20 +109,6 @@ std::optional<SmallVector<double>> onnx_import::readFloats(ElementsAttr attr) {
   return values;
 }
 
-FailureOr<SmallVector<int64_t>>
-onnx_import::readConstantInts(NodeContext &ctx, size_t i, StringRef what) {
-  if (!ctx.hasInput(i))
-    return ctx.emitError() << "missing " << what;
-  ElementsAttr constant = ctx.inputConstant(i);
-  std::optional<SmallVector<int64_t>> values;
-  if (constant)
-    values = readInts(constant);
-  if (!values)
-    return ctx.emitError() << what << " ('" << ctx.node().input(i)
-                           << "') must be a constant integer tensor";
-  return std::move(*values);
-}
-
 //===----------------------------------------------------------------------===//
 // Shapes
 //===----------------------------------------------------------------------===//
@@ -176,7 +162,7 @@ FailureOr<SmallVector<int64_t>> readAxes(NodeContext &ctx, int64_t inputOpset,
   present = ctx.hasInput(input);
   if (!present)
     return SmallVector<int64_t>();
-  return readConstantInts(ctx, input, "axes");
+  return ctx.constantInts(input, "axes");
 }
 
 } // namespace
@@ -212,7 +198,7 @@ onnx_import::broadcastShapes(NodeContext &ctx,
 
 FailureOr<SmallVector<int64_t>> onnx_import::getReshapeShape(NodeContext &ctx) {
   RankedTensorType inType = ctx.inputType(0);
-  FailureOr<SmallVector<int64_t>> target = readConstantInts(ctx, 1, "shape");
+  FailureOr<SmallVector<int64_t>> target = ctx.constantInts(1, "shape");
   if (failed(target))
     return failure();
   // Opset 14 lets 0 mean an empty dimension instead of a copy.
@@ -439,22 +425,22 @@ FailureOr<SliceParams> onnx_import::getSliceParams(NodeContext &ctx) {
     ends = ctx.intsAttr("ends");
     axes = ctx.intsAttr("axes");
   } else {
-    FailureOr<SmallVector<int64_t>> s = readConstantInts(ctx, 1, "starts");
+    FailureOr<SmallVector<int64_t>> s = ctx.constantInts(1, "starts");
     if (failed(s))
       return failure();
-    FailureOr<SmallVector<int64_t>> e = readConstantInts(ctx, 2, "ends");
+    FailureOr<SmallVector<int64_t>> e = ctx.constantInts(2, "ends");
     if (failed(e))
       return failure();
     starts = *s;
     ends = *e;
     if (ctx.hasInput(3)) {
-      FailureOr<SmallVector<int64_t>> a = readConstantInts(ctx, 3, "axes");
+      FailureOr<SmallVector<int64_t>> a = ctx.constantInts(3, "axes");
       if (failed(a))
         return failure();
       axes = *a;
     }
     if (ctx.hasInput(4)) {
-      FailureOr<SmallVector<int64_t>> st = readConstantInts(ctx, 4, "steps");
+      FailureOr<SmallVector<int64_t>> st = ctx.constantInts(4, "steps");
       if (failed(st))
         return failure();
       steps = *st;
@@ -533,7 +519,7 @@ onnx_import::getSplitParams(NodeContext &ctx) {
   if (ctx.opset() < 13) {
     sizes = ctx.intsAttr("split");
   } else if (ctx.hasInput(1)) {
-    FailureOr<SmallVector<int64_t>> split = readConstantInts(ctx, 1, "split");
+    FailureOr<SmallVector<int64_t>> split = ctx.constantInts(1, "split");
     if (failed(split))
       return failure();
     sizes = *split;
@@ -607,7 +593,7 @@ LogicalResult onnx_import::normalizeGatherIndices(
 }
 
 FailureOr<SmallVector<int64_t>> onnx_import::getExpandShape(NodeContext &ctx) {
-  FailureOr<SmallVector<int64_t>> shape = readConstantInts(ctx, 1, "shape");
+  FailureOr<SmallVector<int64_t>> shape = ctx.constantInts(1, "shape");
   if (failed(shape))
     return failure();
   if (llvm::any_of(*shape, [](int64_t d) { return d < 0; }))
@@ -617,7 +603,7 @@ FailureOr<SmallVector<int64_t>> onnx_import::getExpandShape(NodeContext &ctx) {
 }
 
 FailureOr<SmallVector<int64_t>> onnx_import::getTileRepeats(NodeContext &ctx) {
-  FailureOr<SmallVector<int64_t>> repeats = readConstantInts(ctx, 1, "repeats");
+  FailureOr<SmallVector<int64_t>> repeats = ctx.constantInts(1, "repeats");
   if (failed(repeats))
     return failure();
   int64_t rank = ctx.inputType(0).getRank();
@@ -725,7 +711,7 @@ LogicalResult convertPad(NodeContext &ctx) {
     pads = ctx.intsAttr("pads");
     value = ctx.floatAttr("value", 0.0f);
   } else {
-    FailureOr<SmallVector<int64_t>> p = readConstantInts(ctx, 1, "pads");
+    FailureOr<SmallVector<int64_t>> p = ctx.constantInts(1, "pads");
     if (failed(p))
       return failure();
     pads = *p;
@@ -872,7 +858,7 @@ LogicalResult convertResize(NodeContext &ctx) {
   SmallVector<int64_t> sizes;
   if (sizesInput && ctx.hasInput(*sizesInput)) {
     FailureOr<SmallVector<int64_t>> values =
-        readConstantInts(ctx, *sizesInput, "sizes");
+        ctx.constantInts(*sizesInput, "sizes");
     if (failed(values))
       return failure();
     sizes = std::move(*values);

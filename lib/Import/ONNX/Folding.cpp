@@ -937,7 +937,7 @@ FailureOr<Literal> readValueTensor(NodeContext &ctx,
 }
 
 std::optional<LogicalResult> foldConstantOfShape(NodeContext &ctx) {
-  FailureOr<SmallVector<int64_t>> shape = readConstantInts(ctx, 0, "shape");
+  FailureOr<SmallVector<int64_t>> shape = ctx.constantInts(0, "shape");
   if (failed(shape))
     return failure();
   if (llvm::any_of(*shape, [](int64_t d) { return d < 0; }))
@@ -977,7 +977,7 @@ std::optional<LogicalResult> foldReduce(NodeContext &ctx, bool isSum) {
   if (isSum && ctx.opset() >= 13) {
     noopWhenEmpty = ctx.intAttr("noop_with_empty_axes", 0) != 0;
     if (ctx.hasInput(1)) {
-      FailureOr<SmallVector<int64_t>> a = readConstantInts(ctx, 1, "axes");
+      FailureOr<SmallVector<int64_t>> a = ctx.constantInts(1, "axes");
       if (failed(a))
         return failure();
       axes = *a;

@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Importer.h"
+#include "TensorOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
@@ -1265,49 +1266,20 @@ DenseElementsAttr onnx_import::makeDenseConstant(Type elementType,
   return DenseElementsAttr::get(type, ints);
 }
 
-/// Reads every element of an integer or float constant with `convert`.
-template <typename T, typename FloatFn, typename IntFn>
-static SmallVector<T> readConstant(ElementsAttr attr, FloatFn fromFloat,
-                                   IntFn fromInt) {
-  // Resource blobs have no element iterators; view their bytes as a dense
-  // attribute (a copy, but these readers serve small parameter tensors).
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
-    std::optional<spa::RawConstantData> raw = spa::getRawConstantData(attr);
-    if (!raw)
-      return {};
-    attr = DenseElementsAttr::getFromRawBuffer(resource.getType(), raw->bytes);
-  }
-  SmallVector<T> result;
-  Type elementType = attr.getElementType();
-  int64_t n = attr.getNumElements();
-  result.reserve(n);
-  if (isa<FloatType>(elementType)) {
-    for (const APFloat &v : attr.getValues<APFloat>())
-      result.push_back(fromFloat(v));
-    return result;
-  }
-  bool isUnsigned = elementType.isUnsignedInteger() ||
-                    elementType.getIntOrFloatBitWidth() == 1;
-  for (const APInt &v : attr.getValues<APInt>())
-    result.push_back(fromInt(v, isUnsigned));
-  return result;
-}
-
+// One decoder serves both readers: readInts/readFloats (TensorOps.h) handle
+// inline and resource-blob constants of every element width.
 SmallVector<double> onnx_import::readAsDoubles(ElementsAttr attr) {
-  return readConstant<double>(
-      attr, [](const APFloat &v) { return v.convertToDouble(); },
-      [](const APInt &v, bool isUnsigned) {
-        return isUnsigned ? double(v.getZExtValue()) : double(v.getSExtValue());
-      });
+  return readFloats(attr).value_or(SmallVector<double>());
 }
 
 SmallVector<int64_t> onnx_import::readAsInts(ElementsAttr attr) {
-  return readConstant<int64_t>(
-      attr,
-      [](const APFloat &v) { return static_cast<int64_t>(v.convertToDouble()); },
-      [](const APInt &v, bool isUnsigned) {
-        return isUnsigned ? int64_t(v.getZExtValue()) : v.getSExtValue();
-      });
+  if (isa<FloatType>(attr.getElementType())) {
+    SmallVector<int64_t> ints;
+    for (double v : readAsDoubles(attr))
+      ints.push_back(static_cast<int64_t>(v));
+    return ints;
+  }
+  return readInts(attr).value_or(SmallVector<int64_t>());
 }
 
 Value onnx_import::reshapeTo(NodeContext &ctx, Value value,

@@ -37,10 +37,6 @@ inline constexpr int64_t kFoldElementLimit = int64_t(1) << 20;
 std::optional<llvm::SmallVector<int64_t>> readInts(mlir::ElementsAttr attr);
 std::optional<llvm::SmallVector<double>> readFloats(mlir::ElementsAttr attr);
 
-/// Reads constant integer input `i` of the node; fails with a diagnostic
-/// naming `what` when it is absent or computed at run time.
-mlir::FailureOr<llvm::SmallVector<int64_t>>
-readConstantInts(NodeContext &ctx, size_t i, llvm::StringRef what);
 
 //===----------------------------------------------------------------------===//
 // Shapes
