@@ -172,7 +172,9 @@ mlir::DenseElementsAttr makeDenseConstant(mlir::Type elementType,
                                           llvm::ArrayRef<int64_t> shape,
                                           llvm::ArrayRef<double> values);
 
-/// Reads any integer or float constant as doubles / int64.
+/// Reads any integer or float constant, inline or in a resource blob, as
+/// doubles / int64 (floats truncate toward zero); empty for a blob whose
+/// data was elided. Thin wrappers over readFloats / readInts (TensorOps.h).
 llvm::SmallVector<double> readAsDoubles(mlir::ElementsAttr attr);
 llvm::SmallVector<int64_t> readAsInts(mlir::ElementsAttr attr);
 
