@@ -1305,20 +1305,6 @@ void onnx_import::forward(NodeContext &ctx, size_t output, size_t input) {
     ctx.setOutput(output, in.value);
 }
 
-std::string onnx_import::formatShape(ArrayRef<int64_t> shape) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << "[";
-  llvm::interleaveComma(shape, os, [&](int64_t dim) {
-    if (ShapedType::isDynamic(dim))
-      os << "?";
-    else
-      os << dim;
-  });
-  os << "]";
-  return text;
-}
-
 bool onnx_import::broadcastsTo(ArrayRef<int64_t> shape,
                                ArrayRef<int64_t> target) {
   if (shape.size() > target.size())

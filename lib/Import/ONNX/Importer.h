@@ -192,8 +192,8 @@ mlir::Value castTo(NodeContext &ctx, mlir::Value value, mlir::Type elementType);
 /// (Identity, Dropout, a single-input Sum, a Clip without bounds...).
 void forward(NodeContext &ctx, size_t output = 0, size_t input = 0);
 
-/// Formats a shape for diagnostics as [2, ?, 3].
-std::string formatShape(llvm::ArrayRef<int64_t> shape);
+/// Diagnostics format shapes as the dialect's verifiers do.
+using spa::formatShape;
 
 /// Whether `shape` broadcasts unidirectionally to `target`: aligned at the
 /// end, every extent is 1 or the target's. Dynamic extents are assumed to

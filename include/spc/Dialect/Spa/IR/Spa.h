@@ -42,6 +42,9 @@ namespace spc::spa {
 /// to constant weights.
 inline constexpr llvm::StringLiteral kSparsityAttrName = "spa.sparsity";
 
+/// Formats a shape for diagnostics as [2, ?, 3].
+std::string formatShape(llvm::ArrayRef<int64_t> shape);
+
 /// The bytes of a constant whose elements are whole bytes wide.
 struct RawConstantData {
   llvm::ArrayRef<char> bytes;
