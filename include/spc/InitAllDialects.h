@@ -13,6 +13,7 @@
 #define SPC_INITALLDIALECTS_H
 
 #include "spc/Dialect/Spa/IR/Spa.h"
+#include "spc/Dialect/Spt/IR/Spt.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -39,7 +40,7 @@ namespace spc {
 /// bufferization and loop lowering) to `registry`, with the external
 /// interface models those upstream passes need.
 inline void registerAllDialects(mlir::DialectRegistry &registry) {
-  registry.insert<spa::SpaDialect>();
+  registry.insert<spa::SpaDialect, spt::SptDialect>();
   registry.insert<mlir::affine::AffineDialect, mlir::arith::ArithDialect,
                   mlir::bufferization::BufferizationDialect,
                   mlir::func::FuncDialect, mlir::linalg::LinalgDialect,

@@ -797,13 +797,14 @@ static SramAccess getBoxAccess(isa::Buffer buffer, uint64_t addr, unsigned es,
   access.buffer = buffer;
   access.write = write;
   int64_t begin = static_cast<int64_t>(addr) + lo * es;
-  // A box that would start below the buffer is recorded as starting at the
-  // largest address, so that the bounds check fails.
-  access.begin = begin < 0 ? UINT64_MAX / 2 : static_cast<uint64_t>(begin);
+  if (begin < 0) {
+    access.begin = kBelowBuffer;
+    access.end = kBelowBuffer;
+    return access;
+  }
+  access.begin = static_cast<uint64_t>(begin);
   access.end = static_cast<uint64_t>(static_cast<int64_t>(addr) +
                                      (hi + 1) * es);
-  if (begin < 0)
-    access.end = access.begin + 1;
   return access;
 }
 
@@ -927,14 +928,28 @@ verifyInstruction(const isa::Instruction &inst,
   using namespace isa;
   for (const SramAccess &access : getSramAccesses(inst)) {
     uint64_t size = target.getScratchpad(access.buffer).bytes;
-    if (access.end > size || access.begin >= access.end)
-      return llvm::formatv("{0}s {1} bytes [{2:x}, {3:x}) outside the "
-                           "{4}-byte {5} buffer (ISA §7)",
+    if (access.begin == kBelowBuffer)
+      return llvm::formatv("{0}s below address 0 of the {1} buffer: a "
+                           "negative stride reaches past its base (ISA §7)",
                            access.write ? "write" : "read",
-                           access.end - std::min(access.begin, access.end),
-                           access.begin, access.end, size,
                            getName(access.buffer))
           .str();
+    if (access.end > size)
+      return llvm::formatv("{0}s bytes [{1:x}, {2:x}) outside the "
+                           "{3}-byte {4} buffer (ISA §7)",
+                           access.write ? "write" : "read", access.begin,
+                           access.end, size, getName(access.buffer))
+          .str();
+  }
+  if (inst.opcode == Opcode::Struct) {
+    // ISA §4.6: in place, or apart.
+    const auto &s = inst.get<Struct>();
+    std::vector<SramAccess> accesses = getSramAccesses(inst);
+    const SramAccess &src = accesses[0], &dst = accesses[1];
+    bool inPlace = s.srcAddr == s.dstAddr && s.srcRowStride == s.dstRowStride;
+    if (!inPlace && src.begin < dst.end && dst.begin < src.end)
+      return std::string("the source and destination overlap without being "
+                         "the same (ISA §4.6)");
   }
   switch (inst.opcode) {
   case Opcode::Load:

@@ -4,12 +4,13 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Translates between external formats and SPC's IR; today ONNX to `spa`.
+// Translates between external formats and SPC's IR: ONNX to `spa`, and `spt`
+// programs to and from .spab binaries.
 //
 //===----------------------------------------------------------------------===//
 
 #include "spc/Import/ONNX/ImportONNX.h"
-
+#include "spc/Target/SptBinary.h"
 
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
 #include "llvm/Support/raw_ostream.h"
@@ -28,18 +29,25 @@ int main(int argc, char **argv) {
     }
 
   spc::registerImportONNXTranslation();
+  spc::registerSptBinaryTranslations();
 
   // Imported models carry megabytes of weights: print large resource blobs
-  // elided unless the user chooses otherwise (or writes bytecode).
+  // elided unless the user chooses otherwise (or writes bytecode). Only for
+  // --import-onnx: --import-binary must print every constant's bytes, or the
+  // result could not be emitted again.
   std::vector<char *> args(argv, argv + argc);
-  bool userChoseElision = false;
-  for (int i = 1; i < argc; ++i)
+  bool userChoseElision = false, importsONNX = false;
+  for (int i = 1; i < argc; ++i) {
     if (std::strncmp(argv[i], "--mlir-elide-resource-strings-if-larger",
                      std::strlen("--mlir-elide-resource-strings-if-larger")) ==
         0)
       userChoseElision = true;
+    if (std::strcmp(argv[i], "--import-onnx") == 0 ||
+        std::strcmp(argv[i], "-import-onnx") == 0)
+      importsONNX = true;
+  }
   static char elide[] = "--mlir-elide-resource-strings-if-larger=1024";
-  if (!userChoseElision)
+  if (importsONNX && !userChoseElision)
     args.insert(args.begin() + 1, elide);
   return mlir::failed(mlir::mlirTranslateMain(
              static_cast<int>(args.size()), args.data(),

@@ -131,6 +131,9 @@ getEmbeddedTarget(const Program &program);
 /// half-open intervals; used by the loader's bounds check and the emulator's
 /// hazard tracking (ISA §5.2). Ranges that depend on data (GEMM.SP values and
 /// indices) cover what the instruction's fields bound.
+/// The `begin` and `end` of an access that a negative stride takes below
+/// address 0 of its buffer; the loader rejects it (ISA §7).
+constexpr uint64_t kBelowBuffer = UINT64_MAX;
 struct SramAccess {
   isa::Buffer buffer = isa::Buffer::None;
   uint64_t begin = 0, end = 0;

@@ -1,0 +1,1040 @@
+//===- Execute.cpp - Instruction semantics and costs ------------*- C++ -*-===//
+//
+// Part of the SPC project.
+//
+//===----------------------------------------------------------------------===//
+//
+// One function per instruction class: the functional semantics of ISA §3–§4
+// and the cost of docs/CycleModel.md, computed together. Every memory range
+// is checked again here (cheaply, once per instruction) so that a loader bug
+// can never turn into an out-of-bounds host access.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Kernels.h"
+#include "Machine.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+using namespace llvm;
+
+namespace spc::emu {
+
+namespace {
+
+template <typename T> T ld(const uint8_t *p) {
+  T v;
+  std::memcpy(&v, p, sizeof(T));
+  return v;
+}
+template <typename T> void st(uint8_t *p, T v) {
+  std::memcpy(p, &v, sizeof(T));
+}
+
+uint64_t ceilDiv(uint64_t a, uint64_t b) { return b ? (a + b - 1) / b : a; }
+
+Error rangeError(isa::Buffer buffer, int64_t lo, int64_t hi, uint64_t size) {
+  return createStringError(formatv("accesses {0} bytes [{1}, {2}) outside "
+                                   "the buffer of {3} bytes",
+                                   isa::getName(buffer), lo, hi, size)
+                               .str());
+}
+
+/// Checks [lo, hi) against a memory of `size` bytes.
+Error checkRange(isa::Buffer buffer, int64_t lo, int64_t hi, uint64_t size) {
+  if (lo < 0 || hi < lo || uint64_t(hi) > size)
+    return rangeError(buffer, lo, hi, size);
+  return Error::success();
+}
+
+Error checkDram(uint64_t lo, uint64_t hi, uint64_t size) {
+  if (hi < lo || hi > size)
+    return createStringError(formatv("accesses DRAM bytes [{0}, {1}) "
+                                     "outside DRAM of {2} bytes",
+                                     lo, hi, size)
+                                 .str());
+  return Error::success();
+}
+
+const target::Scratchpad &pad(const Machine &m, isa::Buffer b) {
+  return m.target->getScratchpad(b);
+}
+
+uint64_t sramBandwidth(const target::Scratchpad &s) {
+  return std::max<uint64_t>(1, uint64_t(s.banks) * s.bankWidthBytes);
+}
+
+const target::DataType &dataType(const Machine &m, isa::DType t) {
+  return t == isa::DType::F32 ? m.target->fp32 : m.target->int8;
+}
+
+//===----------------------------------------------------------------------===//
+// DMA (ISA §3.1, §3.2)
+//===----------------------------------------------------------------------===//
+
+/// Burst-rounded bytes of a 4-D box: contiguous runs merge from the inside
+/// out while each dimension's stride equals the run length so far.
+uint64_t chargedBytes(const isa::Dma &d, unsigned es, uint64_t burst) {
+  uint64_t total = 1;
+  for (uint16_t s : d.size)
+    total *= s;
+  uint64_t run = 1;
+  for (int dim = 3; dim >= 0; --dim) {
+    if (d.size[dim] == 1)
+      continue;
+    if (d.dramStride[dim] != run)
+      break;
+    run *= d.size[dim];
+  }
+  uint64_t runs = total / run;
+  return runs * alignTo(run * es, std::max<uint64_t>(1, burst));
+}
+
+void dmaCost(const Machine &m, uint64_t dramBytes, uint64_t charged,
+             uint64_t sramBytes, Cost &cost) {
+  const target::TargetDescription &t = *m.target;
+  cost.usesDram = true;
+  cost.dramBytes = dramBytes;
+  cost.dramChargedBytes = charged;
+  cost.dramBusy = ceilDiv(charged, std::max(1u, t.dramBytesPerCycle));
+  cost.sramBytes = sramBytes;
+  cost.energyPJ = double(dramBytes) * t.dramEnergyPJPerByte +
+                  double(sramBytes) * t.sramEnergyPJPerByte;
+}
+
+Error executeDma(const isa::Instruction &inst, Machine &m, Cost &cost) {
+  const isa::Dma &d = inst.get<isa::Dma>();
+  bool load = inst.opcode == isa::Opcode::Load;
+  unsigned es = isa::elementSize(d.dtype);
+  std::vector<uint8_t> &buf = m.buffer(d.buffer);
+  std::array<uint64_t, 4> P;
+  uint64_t sramHi = 0, dramHi = 0, boxElems = 1, padElems = 1;
+  for (unsigned i = 0; i < 4; ++i) {
+    P[i] = load ? uint64_t(d.padLo[i]) + d.size[i] + d.padHi[i] : d.size[i];
+    sramHi += (P[i] - 1) * d.sramStride[i];
+    dramHi += uint64_t(d.size[i] - 1) * d.dramStride[i];
+    boxElems *= d.size[i];
+    padElems *= P[i];
+  }
+  if (Error e = checkRange(d.buffer, d.sramAddr,
+                           int64_t(d.sramAddr + es * (sramHi + 1)),
+                           buf.size()))
+    return e;
+  if (Error e = checkDram(d.dramAddr, d.dramAddr + es * (dramHi + 1),
+                          m.dram.size()))
+    return e;
+
+  uint8_t *sram = buf.data();
+  uint8_t *dram = m.dram.data();
+  uint8_t padBytes[4];
+  std::memcpy(padBytes, &d.padValue, 4); // little-endian host
+
+  for (uint64_t i0 = 0; i0 < P[0]; ++i0)
+    for (uint64_t i1 = 0; i1 < P[1]; ++i1)
+      for (uint64_t i2 = 0; i2 < P[2]; ++i2) {
+        uint64_t sBase = d.sramAddr + es * (i0 * d.sramStride[0] +
+                                            i1 * d.sramStride[1] +
+                                            i2 * d.sramStride[2]);
+        if (!load) {
+          uint64_t dBase = d.dramAddr + es * (i0 * d.dramStride[0] +
+                                              i1 * d.dramStride[1] +
+                                              i2 * d.dramStride[2]);
+          if (d.sramStride[3] == 1 && d.dramStride[3] == 1) {
+            std::memmove(dram + dBase, sram + sBase, es * P[3]);
+          } else {
+            for (uint64_t i3 = 0; i3 < P[3]; ++i3)
+              std::memcpy(dram + dBase + es * i3 * d.dramStride[3],
+                          sram + sBase + es * i3 * d.sramStride[3], es);
+          }
+          continue;
+        }
+        int64_t j0 = int64_t(i0) - d.padLo[0], j1 = int64_t(i1) - d.padLo[1],
+                j2 = int64_t(i2) - d.padLo[2];
+        bool outer = j0 >= 0 && j0 < d.size[0] && j1 >= 0 &&
+                     j1 < d.size[1] && j2 >= 0 && j2 < d.size[2];
+        uint64_t lo = outer ? d.padLo[3] : P[3];
+        uint64_t hi = outer ? d.padLo[3] + d.size[3] : P[3];
+        for (uint64_t i3 = 0; i3 < lo; ++i3)
+          std::memcpy(sram + sBase + es * i3 * d.sramStride[3], padBytes, es);
+        if (lo < hi) {
+          uint64_t dBase = d.dramAddr + es * (uint64_t(j0) * d.dramStride[0] +
+                                              uint64_t(j1) * d.dramStride[1] +
+                                              uint64_t(j2) * d.dramStride[2]);
+          if (d.sramStride[3] == 1 && d.dramStride[3] == 1) {
+            std::memmove(sram + sBase + es * lo, dram + dBase,
+                         es * (hi - lo));
+          } else {
+            for (uint64_t i3 = lo; i3 < hi; ++i3)
+              std::memcpy(sram + sBase + es * i3 * d.sramStride[3],
+                          dram + dBase + es * (i3 - lo) * d.dramStride[3],
+                          es);
+          }
+        }
+        for (uint64_t i3 = hi; i3 < P[3]; ++i3)
+          std::memcpy(sram + sBase + es * i3 * d.sramStride[3], padBytes, es);
+      }
+
+  dmaCost(m, boxElems * es, chargedBytes(d, es, m.target->dramBurstBytes),
+          (load ? padElems : boxElems) * es, cost);
+  return Error::success();
+}
+
+/// Reads `bits` bits at bit offset `pos` of `p`, LSB first (ISA §6.4).
+unsigned readBits(const uint8_t *p, uint64_t pos, unsigned bits) {
+  unsigned v = 0;
+  for (unsigned i = 0; i < bits; ++i, ++pos)
+    v |= unsigned((p[pos >> 3] >> (pos & 7)) & 1) << i;
+  return v;
+}
+
+unsigned nmIndexBits(unsigned m) {
+  return std::max(1u, unsigned(Log2_32_Ceil(m)));
+}
+
+Error executeLoadDecomp(const isa::Instruction &inst, Machine &m,
+                        Cost &cost) {
+  const isa::LoadDecomp &d = inst.get<isa::LoadDecomp>();
+  unsigned es = isa::elementSize(d.dtype);
+  std::vector<uint8_t> &buf = m.buffer(d.buffer);
+  uint64_t rows = d.rows, cols = d.cols;
+  uint64_t rowBytes = cols * es;
+  if (Error e = checkRange(
+          d.buffer, d.sramAddr,
+          int64_t(d.sramAddr + es * ((rows - 1) * d.sramRowStride) + rowBytes),
+          buf.size()))
+    return e;
+  uint8_t *sram = buf.data();
+  const uint8_t *dram = m.dram.data();
+  uint64_t valueBytes = 0, metaBytes = 0;
+
+  if (d.format == isa::Format::NM) {
+    if (d.m == 0 || d.n == 0 || cols % d.m)
+      return createStringError("bad N:M pattern %u:%u for %llu columns",
+                               unsigned(d.n), unsigned(d.m),
+                               (unsigned long long)cols);
+    uint64_t groups = cols / d.m;
+    unsigned b = nmIndexBits(d.m);
+    uint64_t metaRow = ceilDiv(groups * d.n * b, 8);
+    valueBytes = rows * groups * d.n * es;
+    metaBytes = rows * metaRow;
+    if (Error e = checkDram(d.dramAddr, d.dramAddr + valueBytes,
+                            m.dram.size()))
+      return e;
+    if (Error e = checkDram(d.dramMetaAddr, d.dramMetaAddr + metaBytes,
+                            m.dram.size()))
+      return e;
+    for (uint64_t r = 0; r < rows; ++r) {
+      uint8_t *row = sram + d.sramAddr + es * r * d.sramRowStride;
+      std::memset(row, 0, rowBytes);
+      const uint8_t *meta = dram + d.dramMetaAddr + r * metaRow;
+      const uint8_t *vals = dram + d.dramAddr + r * groups * d.n * es;
+      for (uint64_t g = 0; g < groups; ++g) {
+        int prev = -1;
+        for (unsigned j = 0; j < d.n; ++j) {
+          uint64_t e = g * d.n + j;
+          unsigned idx = readBits(meta, e * b, b);
+          if (idx >= d.m || int(idx) <= prev)
+            return createStringError(formatv(
+                "N:M metadata of row {0}, group {1}: index {2} is not "
+                "strictly increasing below m = {3}",
+                r, g, idx, d.m).str());
+          prev = int(idx);
+          std::memcpy(row + es * (g * d.m + idx), vals + es * e, es);
+        }
+      }
+    }
+  } else {
+    uint64_t metaRow = ceilDiv(cols, 8);
+    metaBytes = rows * metaRow;
+    if (Error e = checkDram(d.dramMetaAddr, d.dramMetaAddr + metaBytes,
+                            m.dram.size()))
+      return e;
+    const uint8_t *meta = dram + d.dramMetaAddr;
+    uint64_t stored = 0;
+    for (uint64_t i = 0; i < metaBytes; ++i) {
+      // Bits past `cols` in a row's last byte are padding.
+      uint8_t byte = meta[i];
+      uint64_t col0 = (i % metaRow) * 8;
+      if (col0 + 8 > cols)
+        byte &= uint8_t((1u << (cols - col0)) - 1);
+      stored += popcount(byte);
+    }
+    valueBytes = stored * es;
+    if (Error e = checkDram(d.dramAddr, d.dramAddr + valueBytes,
+                            m.dram.size()))
+      return e;
+    const uint8_t *vals = dram + d.dramAddr;
+    for (uint64_t r = 0; r < rows; ++r) {
+      uint8_t *row = sram + d.sramAddr + es * r * d.sramRowStride;
+      std::memset(row, 0, rowBytes);
+      for (uint64_t c = 0; c < cols; ++c)
+        if ((meta[r * metaRow + c / 8] >> (c % 8)) & 1) {
+          std::memcpy(row + es * c, vals, es);
+          vals += es;
+        }
+    }
+  }
+
+  uint64_t burst = std::max(1u, m.target->dramBurstBytes);
+  uint64_t charged = alignTo(valueBytes, burst) + alignTo(metaBytes, burst);
+  uint64_t dense = rows * rowBytes;
+  dmaCost(m, valueBytes + metaBytes, charged, dense, cost);
+  cost.cycles = ceilDiv(dense, sramBandwidth(pad(m, d.buffer)));
+  return Error::success();
+}
+
+//===----------------------------------------------------------------------===//
+// Matrix (ISA §4.1–§4.5)
+//===----------------------------------------------------------------------===//
+
+/// cost(Kp) of docs/CycleModel.md.
+uint64_t matrixCycles(uint64_t kp, uint64_t M, uint64_t N, uint64_t R,
+                      uint64_t C) {
+  return ceilDiv(kp, R) * ceilDiv(N, C) * std::max(M, R) + R + C - 1;
+}
+
+/// Packs A (M x K) with the zero point applied. For uint32_t the values are
+/// the int32 two's complement bits.
+template <typename T>
+void packA(const isa::Gemm &g, const uint8_t *act, std::vector<T> &a) {
+  a.resize(size_t(g.m) * g.k);
+  for (size_t i = 0; i < g.m; ++i) {
+    const uint8_t *row = act + g.actAddr +
+                         (std::is_same_v<T, float> ? 4 : 1) *
+                             i * size_t(g.actRowStride);
+    T *out = a.data() + i * g.k;
+    if constexpr (std::is_same_v<T, float>) {
+      std::memcpy(out, row, 4 * size_t(g.k));
+    } else {
+      for (size_t k = 0; k < g.k; ++k)
+        out[k] = uint32_t(int32_t(int8_t(row[k])) - g.aZeroPoint);
+    }
+  }
+}
+
+template <typename T>
+Error checkActNM(const isa::Gemm &g, const std::vector<T> &a) {
+  if (!g.actNM)
+    return Error::success();
+  for (size_t i = 0; i < g.m; ++i)
+    for (size_t k0 = 0; k0 < g.k; k0 += g.actM) {
+      unsigned nz = 0;
+      for (size_t k = k0; k < k0 + g.actM && k < g.k; ++k) {
+        // The declaration is about the stored values (STRUCT's zeros).
+        bool nonzero;
+        if constexpr (std::is_same_v<T, float>)
+          nonzero = !(a[i * g.k + k] == 0.0f);
+        else
+          nonzero = int32_t(a[i * g.k + k]) + g.aZeroPoint != 0;
+        nz += nonzero;
+      }
+      if (nz > g.actN)
+        return createStringError(formatv(
+            "act_nm {0}:{1} violated: row {2} of A has {3} non-zeros in "
+            "columns {4}..{5}",
+            g.actN, g.actM, i, nz, k0, k0 + g.actM - 1).str());
+    }
+  return Error::success();
+}
+
+template <typename T>
+void loadC(const isa::Gemm &g, const uint8_t *acc, std::vector<T> &c) {
+  c.assign(size_t(g.m) * g.n, T(0));
+  if (!g.accumulate)
+    return;
+  for (size_t i = 0; i < g.m; ++i)
+    std::memcpy(c.data() + i * g.n, acc + g.accAddr + 4 * i * g.accRowStride,
+                4 * size_t(g.n));
+}
+
+template <typename T>
+void storeC(const isa::Gemm &g, uint8_t *acc, const std::vector<T> &c) {
+  for (size_t i = 0; i < g.m; ++i)
+    std::memcpy(acc + g.accAddr + 4 * i * g.accRowStride, c.data() + i * g.n,
+                4 * size_t(g.n));
+}
+
+/// Stored weights of one GEMM.NM or GEMM.SP row list.
+template <typename T> struct SparseW {
+  std::vector<uint32_t> rowStart, k;
+  std::vector<T> v;
+};
+
+template <typename T> T loadW(const uint8_t *p, int8_t zp) {
+  if constexpr (std::is_same_v<T, float>)
+    return ld<float>(p);
+  else
+    return uint32_t(int32_t(int8_t(*p)) - zp);
+}
+
+template <typename T> bool isNonZero(T v) {
+  if constexpr (std::is_same_v<T, float>)
+    return !(v == 0.0f);
+  else
+    return v != 0;
+}
+
+template <typename T>
+Error executeGemmTyped(const isa::Instruction &inst, Machine &m, Cost &cost) {
+  const isa::Gemm &g = inst.get<isa::Gemm>();
+  const target::TargetDescription &t = *m.target;
+  unsigned es = isa::elementSize(g.dtype);
+  const std::vector<uint8_t> &act = m.buffer(isa::Buffer::Act);
+  const std::vector<uint8_t> &wgt = m.buffer(isa::Buffer::Wgt);
+  std::vector<uint8_t> &acc = m.buffer(isa::Buffer::Acc);
+  uint64_t M = g.m, N = g.n, K = g.k;
+
+  if (Error e = checkRange(isa::Buffer::Act, g.actAddr,
+                           int64_t(g.actAddr +
+                                   es * ((M - 1) * g.actRowStride + K)),
+                           act.size()))
+    return e;
+  if (Error e = checkRange(isa::Buffer::Acc, g.accAddr,
+                           int64_t(g.accAddr +
+                                   4 * ((M - 1) * g.accRowStride + N)),
+                           acc.size()))
+    return e;
+
+  std::vector<T> a, c;
+  packA(g, act.data(), a);
+  if (Error e = checkActNM(g, a))
+    return e;
+  loadC(g, acc.data(), c);
+
+  const target::DataType &dt = dataType(m, g.dtype);
+  uint64_t R = uint64_t(t.arrayRows) * std::max(1u, dt.macsPerMultiplier);
+  uint64_t Cc = std::max(1u, t.arrayCols);
+  uint64_t nonZeros = 0, stored = 0, wBytes = 0;
+  uint64_t cycles = 0;
+  const uint8_t *w = wgt.data();
+
+  if (g.kind == isa::Gemm::Kind::Dense) {
+    if (Error e = checkRange(isa::Buffer::Wgt, g.wgtAddr,
+                             int64_t(g.wgtAddr +
+                                     es * ((N - 1) * g.wgtRowStride + K)),
+                             wgt.size()))
+      return e;
+    std::vector<T> wt(K * N);
+    for (uint64_t n = 0; n < N; ++n) {
+      const uint8_t *row = w + g.wgtAddr + es * n * g.wgtRowStride;
+      for (uint64_t k = 0; k < K; ++k) {
+        T v = loadW<T>(row + es * k, g.wZeroPoint);
+        nonZeros += isNonZero(v);
+        wt[k * N + n] = v;
+      }
+    }
+    kernels::denseGemm(a.data(), wt.data(), c.data(), M, N, K);
+    stored = N * K;
+    wBytes = N * K * es;
+    uint64_t kp = K;
+    if (t.dualSide && g.actNM)
+      kp = ceilDiv(kp * g.actN, g.actM);
+    cycles = matrixCycles(kp, M, N, R, Cc);
+    cost.performedMacs = M * N * kp;
+  } else {
+    SparseW<T> sw;
+    sw.rowStart.reserve(N + 1);
+    if (g.kind == isa::Gemm::Kind::NM) {
+      unsigned n = g.wN, mm = g.wM;
+      if (!n || !mm || K % mm)
+        return createStringError("bad N:M pattern %u:%u for K = %llu", n, mm,
+                                 (unsigned long long)K);
+      uint64_t groups = K / mm, perRow = groups * n;
+      unsigned b = nmIndexBits(mm);
+      uint64_t metaRow = ceilDiv(perRow * b, 8);
+      if (Error e = checkRange(
+              isa::Buffer::Wgt, g.wgtAddr,
+              int64_t(g.wgtAddr + es * ((N - 1) * g.wgtRowStride + perRow)),
+              wgt.size()))
+        return e;
+      if (Error e = checkRange(
+              isa::Buffer::Wgt, g.metaAddr,
+              int64_t(g.metaAddr + (N - 1) * g.metaRowStride + metaRow),
+              wgt.size()))
+        return e;
+      sw.k.resize(N * perRow);
+      sw.v.resize(N * perRow);
+      for (uint64_t r = 0; r < N; ++r) {
+        sw.rowStart.push_back(uint32_t(r * perRow));
+        const uint8_t *vals = w + g.wgtAddr + es * r * g.wgtRowStride;
+        const uint8_t *meta = w + g.metaAddr + r * g.metaRowStride;
+        for (uint64_t gi = 0; gi < groups; ++gi) {
+          int prev = -1;
+          for (unsigned j = 0; j < n; ++j) {
+            uint64_t e = gi * n + j;
+            unsigned idx = readBits(meta, e * b, b);
+            if (idx >= mm || int(idx) <= prev)
+              return createStringError(formatv(
+                  "N:M metadata of weight row {0}, group {1}: index {2} is "
+                  "not strictly increasing below m = {3}",
+                  r, gi, idx, mm).str());
+            prev = int(idx);
+            T v = loadW<T>(vals + es * e, 0);
+            nonZeros += isNonZero(v);
+            sw.k[r * perRow + e] = uint32_t(gi * mm + idx);
+            sw.v[r * perRow + e] = v;
+          }
+        }
+      }
+      sw.rowStart.push_back(uint32_t(N * perRow));
+      stored = N * perRow;
+      wBytes = stored * es + N * metaRow;
+      uint64_t kp;
+      if (t.findMode(target::MatrixMode::Kind::NM, n, mm)) {
+        kp = K * n / mm;
+      } else {
+        const target::MatrixMode *mode =
+            t.findMode(target::MatrixMode::Kind::Relaxed, n, mm);
+        unsigned ports = mode ? std::max(1u, mode->readPorts) : n;
+        kp = groups * (n <= ports ? n : ceilDiv(n, ports) * ports);
+      }
+      if (t.dualSide && g.actNM)
+        kp = ceilDiv(kp * g.actN, g.actM);
+      cycles = matrixCycles(kp, M, N, R, Cc);
+      cost.performedMacs = M * N * kp;
+    } else {
+      // GEMM.SP: CSR with run-time checks (ISA §4.5).
+      uint64_t ptrEnd = uint64_t(g.ptrAddr()) + 4 * (N + 1);
+      if (Error e = checkRange(isa::Buffer::Wgt, g.ptrAddr(), int64_t(ptrEnd),
+                               wgt.size()))
+        return e;
+      std::vector<uint32_t> ptr(N + 1);
+      std::memcpy(ptr.data(), w + g.ptrAddr(), 4 * (N + 1));
+      for (uint64_t r = 0; r < N; ++r)
+        if (ptr[r + 1] < ptr[r])
+          return createStringError(
+              formatv("row pointers decrease: ptr[{0}] = {1} > ptr[{2}] = {3}",
+                      r, ptr[r], r + 1, ptr[r + 1])
+                  .str());
+      uint64_t nnzEnd = ptr[N];
+      if (uint64_t(g.wgtAddr) + es * nnzEnd > wgt.size())
+        return createStringError(
+            formatv("ptr[N] = {0} values at wgt address {1} overrun the "
+                    "wgt buffer of {2} bytes",
+                    nnzEnd, g.wgtAddr, wgt.size())
+                .str());
+      if (uint64_t(g.idxAddr()) + 2 * nnzEnd > wgt.size())
+        return createStringError(
+            formatv("ptr[N] = {0} column indices at wgt address {1} overrun "
+                    "the wgt buffer of {2} bytes",
+                    nnzEnd, g.idxAddr(), wgt.size())
+                .str());
+      const target::MatrixMode *mode =
+          t.findMode(target::MatrixMode::Kind::Unstructured);
+      double maxSpeedup = mode && mode->maxSpeedup > 0 ? mode->maxSpeedup : 1;
+      uint64_t floorT = uint64_t(std::ceil(double(ceilDiv(K, R)) /
+                                           maxSpeedup));
+      uint64_t nnz = nnzEnd - ptr[0];
+      sw.k.resize(nnz);
+      sw.v.resize(nnz);
+      uint64_t groupMax = 0, tSum = 0;
+      for (uint64_t r = 0; r < N; ++r) {
+        sw.rowStart.push_back(uint32_t(ptr[r] - ptr[0]));
+        int64_t prev = -1;
+        for (uint64_t e = ptr[r]; e < ptr[r + 1]; ++e) {
+          uint16_t idx = ld<uint16_t>(w + g.idxAddr() + 2 * e);
+          if (idx >= K || int64_t(idx) <= prev)
+            return createStringError(formatv(
+                "column index {0} of weight row {1} (entry {2}) is not "
+                "strictly increasing below K = {3}",
+                idx, r, e, K).str());
+          prev = idx;
+          T v = loadW<T>(w + g.wgtAddr + es * e, 0);
+          nonZeros += isNonZero(v);
+          sw.k[e - ptr[0]] = idx;
+          sw.v[e - ptr[0]] = v;
+        }
+        groupMax = std::max<uint64_t>(groupMax, ptr[r + 1] - ptr[r]);
+        if ((r + 1) % Cc == 0 || r + 1 == N) {
+          tSum += std::max(ceilDiv(groupMax, R), floorT);
+          groupMax = 0;
+        }
+      }
+      sw.rowStart.push_back(uint32_t(nnz));
+      stored = nnz;
+      wBytes = nnz * (es + 2) + 4 * (N + 1);
+      cycles = tSum * std::max(M, R) + R + Cc - 1;
+      cost.performedMacs = M * nnz;
+    }
+    // A transposed, [K][M], for the kernel that vectorizes across m.
+    std::vector<T> at(K * M);
+    for (uint64_t i = 0; i < M; ++i)
+      for (uint64_t k = 0; k < K; ++k)
+        at[k * M + i] = a[i * K + k];
+    kernels::sparseGemm(at.data(), sw.rowStart.data(), sw.k.data(),
+                        sw.v.data(), c.data(), M, N, K);
+  }
+  (void)stored;
+  storeC(g, acc.data(), c);
+
+  cost.cycles = cycles;
+  cost.macs = M * nonZeros;
+  cost.macsPerMultiplier = std::max(1u, dt.macsPerMultiplier);
+  uint64_t aBytes = M * K * es, cBytes = M * N * 4;
+  cost.sramBytes =
+      aBytes * ceilDiv(N, Cc) + wBytes + cBytes * (g.accumulate ? 2 : 1);
+  cost.energyPJ = double(cost.performedMacs) * dt.macEnergyPJ +
+                  double(cost.sramBytes) * t.sramEnergyPJPerByte;
+  return Error::success();
+}
+
+Error executeGemm(const isa::Instruction &inst, Machine &m, Cost &cost) {
+  if (inst.get<isa::Gemm>().dtype == isa::DType::F32)
+    return executeGemmTyped<float>(inst, m, cost);
+  return executeGemmTyped<uint32_t>(inst, m, cost);
+}
+
+//===----------------------------------------------------------------------===//
+// STRUCT (ISA §4.6)
+//===----------------------------------------------------------------------===//
+
+Error executeStruct(const isa::Instruction &inst, Machine &m, Cost &cost) {
+  const isa::Struct &s = inst.get<isa::Struct>();
+  unsigned es = isa::elementSize(s.dtype);
+  std::vector<uint8_t> &buf = m.buffer(s.buffer);
+  uint64_t rows = s.rows, cols = s.cols;
+  if (!s.m || !s.n || cols % s.m)
+    return createStringError("bad STRUCT pattern %u:%u for %llu columns",
+                             unsigned(s.n), unsigned(s.m),
+                             (unsigned long long)cols);
+  if (Error e = checkRange(s.buffer, s.srcAddr,
+                           int64_t(s.srcAddr +
+                                   es * ((rows - 1) * s.srcRowStride + cols)),
+                           buf.size()))
+    return e;
+  if (Error e = checkRange(s.buffer, s.dstAddr,
+                           int64_t(s.dstAddr +
+                                   es * ((rows - 1) * s.dstRowStride + cols)),
+                           buf.size()))
+    return e;
+  std::vector<uint8_t> group(size_t(s.m) * es);
+  std::vector<uint16_t> order(s.m);
+  std::vector<uint8_t> keep(s.m);
+  // Rank: NaN above everything, then magnitude.
+  auto rank = [&](unsigned i) -> std::pair<int, double> {
+    if (s.dtype == isa::DType::F32) {
+      float v = ld<float>(group.data() + 4 * i);
+      if (std::isnan(v))
+        return {1, 0.0};
+      return {0, std::fabs(double(v))};
+    }
+    return {0, std::fabs(double(int8_t(group[i])))};
+  };
+  for (uint64_t r = 0; r < rows; ++r)
+    for (uint64_t g0 = 0; g0 < cols; g0 += s.m) {
+      const uint8_t *src = buf.data() + s.srcAddr + es * (r * s.srcRowStride + g0);
+      std::memcpy(group.data(), src, group.size());
+      for (unsigned i = 0; i < s.m; ++i)
+        order[i] = uint16_t(i);
+      // Larger rank first; ties keep the lower column.
+      std::sort(order.begin(), order.end(), [&](uint16_t x, uint16_t y) {
+        auto rx = rank(x), ry = rank(y);
+        return rx != ry ? rx > ry : x < y;
+      });
+      std::fill(keep.begin(), keep.end(), 0);
+      for (unsigned i = 0; i < s.n; ++i)
+        keep[order[i]] = 1;
+      uint8_t *dst = buf.data() + s.dstAddr + es * (r * s.dstRowStride + g0);
+      for (unsigned i = 0; i < s.m; ++i) {
+        if (keep[i])
+          std::memcpy(dst + es * i, group.data() + es * i, es);
+        else
+          std::memset(dst + es * i, 0, es);
+      }
+    }
+  const target::TargetDescription &t = *m.target;
+  cost.cycles = t.structLatency + ceilDiv(rows * cols, std::max(1u, t.structLanes));
+  cost.sramBytes = 2 * rows * cols * es;
+  cost.energyPJ = double(cost.sramBytes) * t.sramEnergyPJPerByte;
+  return Error::success();
+}
+
+//===----------------------------------------------------------------------===//
+// VEC (ISA §4.7)
+//===----------------------------------------------------------------------===//
+
+struct View {
+  uint8_t *base = nullptr;
+  int64_t addr = 0, rs = 0, cs = 0;
+  unsigned es = 4;
+  uint8_t *at(int64_t r, int64_t c) const {
+    return base + addr + int64_t(es) * (r * rs + c * cs);
+  }
+};
+
+Error makeView(Machine &m, const isa::VecOperand &op, unsigned es,
+               uint64_t rows, uint64_t cols, View &v, uint64_t &bytes,
+               std::array<uint64_t, 4> &perBuffer) {
+  std::vector<uint8_t> &buf = m.buffer(op.buffer);
+  v.base = buf.data();
+  v.addr = op.addr;
+  v.rs = op.rowStride;
+  v.cs = op.colStride;
+  v.es = es;
+  int64_t r1 = int64_t(rows) - 1, c1 = int64_t(cols) - 1;
+  int64_t lo = std::min<int64_t>(0, r1 * v.rs) + std::min<int64_t>(0, c1 * v.cs);
+  int64_t hi = std::max<int64_t>(0, r1 * v.rs) + std::max<int64_t>(0, c1 * v.cs);
+  if (Error e = checkRange(op.buffer, v.addr + int64_t(es) * lo,
+                           v.addr + int64_t(es) * (hi + 1), buf.size()))
+    return e;
+  bytes = rows * cols * es;
+  perBuffer[unsigned(op.buffer)] += bytes;
+  return Error::success();
+}
+
+float sat8f(double v) {
+  if (std::isnan(v))
+    return 0;
+  return float(std::clamp(v, -128.0, 127.0));
+}
+
+int32_t toInt32Saturating(float f) {
+  if (std::isnan(f))
+    return 0;
+  double r = std::nearbyint(double(f));
+  return int32_t(std::clamp(r, -2147483648.0, 2147483647.0));
+}
+
+template <typename S, typename D, typename F>
+void mapBinary(const View &dst, const View &x, const View *y, S imm,
+               uint64_t rows, uint64_t cols, F f) {
+  for (uint64_t r = 0; r < rows; ++r)
+    for (uint64_t c = 0; c < cols; ++c) {
+      S a = ld<S>(x.at(r, c));
+      S b = y ? ld<S>(y->at(r, c)) : imm;
+      st<D>(dst.at(r, c), f(a, b));
+    }
+}
+
+template <typename S, typename D, typename F>
+void mapUnary(const View &dst, const View &x, uint64_t rows, uint64_t cols,
+              F f) {
+  for (uint64_t r = 0; r < rows; ++r)
+    for (uint64_t c = 0; c < cols; ++c)
+      st<D>(dst.at(r, c), f(ld<S>(x.at(r, c))));
+}
+
+template <typename T> T nanMax(T a, T b) {
+  if constexpr (std::is_same_v<T, float>) {
+    if (std::isnan(a))
+      return a;
+    if (std::isnan(b))
+      return b;
+  }
+  return a < b ? b : a;
+}
+template <typename T> T nanMin(T a, T b) {
+  if constexpr (std::is_same_v<T, float>) {
+    if (std::isnan(a))
+      return a;
+    if (std::isnan(b))
+      return b;
+  }
+  return b < a ? b : a;
+}
+
+template <typename T>
+Error vecArith(const isa::Vec &v, const View &dst, const View &x,
+               const View *y, T imm, uint64_t rows, uint64_t cols) {
+  using isa::VecFunc;
+  auto wrap = [](auto op) {
+    return [op](T a, T b) -> T {
+      if constexpr (std::is_same_v<T, int32_t>)
+        return T(op(uint32_t(a), uint32_t(b)));
+      else
+        return op(a, b);
+    };
+  };
+  switch (v.func) {
+  case VecFunc::Add:
+    mapBinary<T, T>(dst, x, y, imm, rows, cols,
+                    wrap([](auto a, auto b) { return a + b; }));
+    return Error::success();
+  case VecFunc::Sub:
+    mapBinary<T, T>(dst, x, y, imm, rows, cols,
+                    wrap([](auto a, auto b) { return a - b; }));
+    return Error::success();
+  case VecFunc::Mul:
+    mapBinary<T, T>(dst, x, y, imm, rows, cols,
+                    wrap([](auto a, auto b) { return a * b; }));
+    return Error::success();
+  case VecFunc::Max:
+    mapBinary<T, T>(dst, x, y, imm, rows, cols, nanMax<T>);
+    return Error::success();
+  case VecFunc::Min:
+    mapBinary<T, T>(dst, x, y, imm, rows, cols, nanMin<T>);
+    return Error::success();
+  case VecFunc::Relu:
+    mapUnary<T, T>(dst, x, rows, cols, [](T a) { return a < T(0) ? T(0) : a; });
+    return Error::success();
+  case VecFunc::Neg:
+    mapUnary<T, T>(dst, x, rows, cols, [](T a) {
+      if constexpr (std::is_same_v<T, int32_t>)
+        return T(0u - uint32_t(a));
+      else
+        return -a;
+    });
+    return Error::success();
+  case VecFunc::Abs:
+    mapUnary<T, T>(dst, x, rows, cols, [](T a) {
+      if constexpr (std::is_same_v<T, int32_t>)
+        return a < 0 ? T(0u - uint32_t(a)) : a;
+      else
+        return std::fabs(a);
+    });
+    return Error::success();
+  case VecFunc::RSum:
+  case VecFunc::RMax:
+  case VecFunc::RMin:
+    for (uint64_t r = 0; r < rows; ++r) {
+      T s = ld<T>(x.at(r, 0));
+      for (uint64_t c = 1; c < cols; ++c) {
+        T e = ld<T>(x.at(r, c));
+        if (v.func == VecFunc::RSum) {
+          if constexpr (std::is_same_v<T, int32_t>)
+            s = T(uint32_t(s) + uint32_t(e));
+          else
+            s = s + e;
+        } else if (v.func == VecFunc::RMax) {
+          s = nanMax(s, e);
+        } else {
+          s = nanMin(s, e);
+        }
+      }
+      st<T>(dst.at(r, 0), s);
+    }
+    return Error::success();
+  default:
+    break;
+  }
+  return createStringError("VEC %s is not defined for %s",
+                           isa::getName(v.func).str().c_str(),
+                           isa::getName(v.srcType).str().c_str());
+}
+
+Error vecFloat(const isa::Vec &v, const View &dst, const View &x,
+               const View *y, uint64_t rows, uint64_t cols) {
+  using isa::VecFunc;
+  float i0 = v.imm0, i1 = v.imm1;
+  auto un = [&](auto f) {
+    mapUnary<float, float>(dst, x, rows, cols, f);
+    return Error::success();
+  };
+  auto bin = [&](auto f) {
+    mapBinary<float, float>(dst, x, y, i0, rows, cols, f);
+    return Error::success();
+  };
+  switch (v.func) {
+  case VecFunc::Div:
+    return bin([](float a, float b) { return a / b; });
+  case VecFunc::Pow:
+    return bin([](float a, float b) { return powf(a, b); });
+  case VecFunc::LeakyRelu:
+    return un([i0](float a) { return a < 0 ? i0 * a : a; });
+  case VecFunc::Clip:
+    return un([i0, i1](float a) {
+      float lo = nanMax(a, i0);
+      return nanMin(lo, i1);
+    });
+  case VecFunc::Sigmoid:
+    return un([](float a) { return 1.0f / (1.0f + expf(-a)); });
+  case VecFunc::Tanh:
+    return un([](float a) { return tanhf(a); });
+  case VecFunc::Exp:
+    return un([](float a) { return expf(a); });
+  case VecFunc::Log:
+    return un([](float a) { return logf(a); });
+  case VecFunc::Sqrt:
+    return un([](float a) { return sqrtf(a); });
+  case VecFunc::Rsqrt:
+    return un([](float a) { return 1.0f / sqrtf(a); });
+  case VecFunc::Recip:
+    return un([](float a) { return 1.0f / a; });
+  case VecFunc::Gelu:
+    return un([](float a) {
+      const float sqrt2 = 1.41421356237309504880f;
+      float half = 0.5f * a;
+      return half * (1.0f + erff(a / sqrt2));
+    });
+  case VecFunc::Erf:
+    return un([](float a) { return erff(a); });
+  case VecFunc::HardSigmoid:
+    return un([i0, i1](float a) {
+      float t = i0 * a;
+      t = t + i1;
+      return nanMax(0.0f, nanMin(1.0f, t));
+    });
+  case VecFunc::HardSwish:
+    return un([](float a) {
+      float t = a / 6.0f;
+      t = t + 0.5f;
+      return a * nanMax(0.0f, nanMin(1.0f, t));
+    });
+  default:
+    return vecArith<float>(v, dst, x, y, i0, rows, cols);
+  }
+}
+
+Error executeVec(const isa::Instruction &inst, Machine &m, Cost &cost) {
+  using isa::DType;
+  using isa::VecFunc;
+  const isa::Vec &v = inst.get<isa::Vec>();
+  uint64_t rows = v.rows, cols = v.cols;
+  isa::VecFuncKind kind = isa::getVecFuncKind(v.func);
+  unsigned ses = isa::elementSize(v.srcType), des = isa::elementSize(v.dstType);
+  bool quant = kind == isa::VecFuncKind::Quantization;
+  std::array<uint64_t, 4> perBuffer = {};
+  uint64_t bytes, total = 0;
+  View dst, x, y;
+  if (Error e = makeView(m, v.src1, ses, rows, cols, x, bytes, perBuffer))
+    return e;
+  total += bytes;
+  bool hasY = v.src2.buffer != isa::Buffer::None;
+  if (hasY) {
+    // The scale of the quantisation functions is always f32.
+    if (Error e = makeView(m, v.src2, quant ? 4 : ses, rows, cols, y, bytes,
+                           perBuffer))
+      return e;
+    total += bytes;
+  }
+  bool reduction = kind == isa::VecFuncKind::Reduction;
+  if (Error e = makeView(m, v.dst, des, rows, reduction ? 1 : cols, dst,
+                         bytes, perBuffer))
+    return e;
+  total += bytes;
+  const View *yp = hasY ? &y : nullptr;
+
+  Error err = Error::success();
+  if (v.func == VecFunc::Copy) {
+    if (ses != des)
+      return createStringError("VEC COPY needs equal source and destination "
+                               "dtypes");
+    for (uint64_t r = 0; r < rows; ++r)
+      for (uint64_t c = 0; c < cols; ++c)
+        std::memmove(dst.at(r, c), x.at(r, c), ses);
+  } else if (v.func == VecFunc::Quant) {
+    mapBinary<float, int8_t>(dst, x, yp, v.imm0, rows, cols,
+                             [&](float a, float s) {
+                               float q = a / s;
+                               double r = std::isnan(q)
+                                              ? 0.0
+                                              : std::nearbyint(double(q));
+                               return int8_t(sat8f(r + double(v.imm2)));
+                             });
+  } else if (v.func == VecFunc::Dequant) {
+    for (uint64_t r = 0; r < rows; ++r)
+      for (uint64_t c = 0; c < cols; ++c) {
+        int64_t a = v.srcType == DType::I8 ? int64_t(ld<int8_t>(x.at(r, c)))
+                                           : int64_t(ld<int32_t>(x.at(r, c)));
+        float s = hasY ? ld<float>(y.at(r, c)) : v.imm0;
+        float d = float(a - int64_t(v.imm2));
+        st<float>(dst.at(r, c), d * s);
+      }
+  } else if (v.func == VecFunc::Requant) {
+    for (uint64_t r = 0; r < rows; ++r)
+      for (uint64_t c = 0; c < cols; ++c) {
+        int32_t a = ld<int32_t>(x.at(r, c));
+        float s = hasY ? ld<float>(y.at(r, c)) : v.imm0;
+        float p = float(a) * s;
+        double q = std::isnan(p) ? 0.0 : std::nearbyint(double(p));
+        st<int8_t>(dst.at(r, c), int8_t(sat8f(q + double(v.imm2))));
+      }
+  } else if (v.srcType == DType::F32) {
+    err = vecFloat(v, dst, x, yp, rows, cols);
+  } else if (v.srcType == DType::I32) {
+    err = vecArith<int32_t>(v, dst, x, yp, toInt32Saturating(v.imm0), rows,
+                            cols);
+  } else {
+    switch (v.func) {
+    case VecFunc::Max:
+    case VecFunc::Min:
+    case VecFunc::Relu:
+    case VecFunc::RMax:
+    case VecFunc::RMin: {
+      int32_t imm = std::clamp(toInt32Saturating(v.imm0), -128, 127);
+      // int8 through the int32 path's comparisons.
+      auto f = [&](auto op) {
+        mapBinary<int8_t, int8_t>(dst, x, yp, int8_t(imm), rows, cols, op);
+      };
+      if (v.func == VecFunc::Max)
+        f(nanMax<int8_t>);
+      else if (v.func == VecFunc::Min)
+        f(nanMin<int8_t>);
+      else if (v.func == VecFunc::Relu)
+        mapUnary<int8_t, int8_t>(dst, x, rows, cols, [](int8_t a) {
+          return a < 0 ? int8_t(0) : a;
+        });
+      else
+        for (uint64_t r = 0; r < rows; ++r) {
+          int8_t s = ld<int8_t>(x.at(r, 0));
+          for (uint64_t c = 1; c < cols; ++c) {
+            int8_t e = ld<int8_t>(x.at(r, c));
+            s = v.func == VecFunc::RMax ? nanMax(s, e) : nanMin(s, e);
+          }
+          st<int8_t>(dst.at(r, 0), s);
+        }
+      break;
+    }
+    default:
+      return createStringError("VEC %s is not defined for i8",
+                               isa::getName(v.func).str().c_str());
+    }
+  }
+  if (err)
+    return err;
+
+  const target::TargetDescription &t = *m.target;
+  const target::VectorFunction *fn = t.getVectorFunction(v.func);
+  target::VectorFunction dflt;
+  if (!fn)
+    fn = &dflt;
+  uint64_t elems = rows * cols;
+  uint64_t memCycles = 0;
+  for (unsigned b = 1; b < 4; ++b)
+    if (perBuffer[b])
+      memCycles = std::max(
+          memCycles,
+          ceilDiv(perBuffer[b], sramBandwidth(pad(m, isa::Buffer(b)))));
+  cost.cycles = fn->latency +
+                std::max(ceilDiv(elems, std::max(1u, t.vectorLanes)) *
+                             fn->interval,
+                         memCycles);
+  cost.sramBytes = total;
+  cost.vectorElements = elems;
+  cost.energyPJ = double(elems) * fn->energyPJ +
+                  double(total) * t.sramEnergyPJPerByte;
+  return Error::success();
+}
+
+} // namespace
+
+Error execute(const isa::Instruction &inst, Machine &machine, Cost &cost) {
+  switch (inst.opcode) {
+  case isa::Opcode::Sync:
+  case isa::Opcode::End:
+    return Error::success();
+  case isa::Opcode::Load:
+  case isa::Opcode::Store:
+    return executeDma(inst, machine, cost);
+  case isa::Opcode::LoadDecomp:
+    return executeLoadDecomp(inst, machine, cost);
+  case isa::Opcode::Gemm:
+  case isa::Opcode::GemmNM:
+  case isa::Opcode::GemmSparse:
+    return executeGemm(inst, machine, cost);
+  case isa::Opcode::Struct:
+    return executeStruct(inst, machine, cost);
+  case isa::Opcode::Vec:
+    return executeVec(inst, machine, cost);
+  }
+  return createStringError("unknown opcode");
+}
+
+} // namespace spc::emu

@@ -1,0 +1,62 @@
+//===- Machine.h - Emulator state and instruction execution -----*- C++ -*-===//
+//
+// Part of the SPC project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SPC_LIB_EMULATOR_MACHINE_H
+#define SPC_LIB_EMULATOR_MACHINE_H
+
+#include "spc/Target/Binary.h"
+#include "spc/Target/ISA.h"
+#include "spc/Target/TargetDescription.h"
+
+#include "llvm/Support/Error.h"
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace spc::emu {
+
+/// The memories of one run.
+struct Machine {
+  const target::TargetDescription *target = nullptr;
+  std::vector<uint8_t> dram;
+  /// wgt, act, acc (isa::Buffer - 1).
+  std::array<std::vector<uint8_t>, 3> sram;
+
+  std::vector<uint8_t> &buffer(isa::Buffer b) {
+    return sram[static_cast<unsigned>(b) - 1];
+  }
+};
+
+/// What one instruction costs (docs/CycleModel.md).
+struct Cost {
+  /// Cycles on its unit; for DMA, the non-channel part (LOAD.DECOMP's
+  /// decompression writes), compared with channel busy + latency.
+  uint64_t cycles = 0;
+  bool usesDram = false;
+  uint64_t dramBusy = 0;
+  uint64_t macs = 0, performedMacs = 0;
+  /// macsPerMultiplier of the instruction's dtype (matrix only).
+  unsigned macsPerMultiplier = 0;
+  uint64_t dramBytes = 0, dramChargedBytes = 0;
+  uint64_t sramBytes = 0;
+  uint64_t vectorElements = 0;
+  double energyPJ = 0.0;
+};
+
+/// Executes `inst` on `machine` (ISA §3–§4) and fills in its cost. Errors
+/// are the run-time checks of ISA §4.5; the caller names the instruction.
+llvm::Error execute(const isa::Instruction &inst, Machine &machine,
+                    Cost &cost);
+
+/// "compute queue instruction 3 (GEMM, layer 'fc')".
+std::string describeInstruction(const binary::Program &program, unsigned queue,
+                                size_t index, int32_t layer);
+
+} // namespace spc::emu
+
+#endif // SPC_LIB_EMULATOR_MACHINE_H

@@ -1,0 +1,511 @@
+//===- BenchKernels.cpp - Emulator kernel benchmark -------------*- C++ -*-===//
+//
+// Part of the SPC project.
+//
+//===----------------------------------------------------------------------===//
+//
+//   spc-bench-kernels [--size=MxNxK] [--reps=N] [--host-threads=N]
+//   spc-bench-kernels --emit=gemm-relu|sparse-fc|deadlock -o FILE.spab
+//
+// The first form measures the host throughput (MAC/s) of the emulator for
+// each matrix instruction kind, and of VEC and STRUCT (elements/s), against
+// a plain dense reference GEMM (i-k-j loops, same compiler flags) on the
+// same machine. The second writes the small programs the lit tests of
+// test/Emulator run.
+//
+//===----------------------------------------------------------------------===//
+
+#include "spc/Emulator/Emulator.h"
+#include "spc/Target/Binary.h"
+#include "spc/Target/ISA.h"
+#include "spc/Target/TargetDescription.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MathExtras.h"
+#include "llvm/Support/Parallel.h"
+#include "llvm/Support/WithColor.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+#include <cstring>
+#include <random>
+
+using namespace llvm;
+using namespace spc;
+
+static cl::opt<std::string> sizeArg("size", cl::desc("GEMM tile MxNxK"),
+                                    cl::init("256x256x512"));
+static cl::opt<unsigned> reps("reps", cl::desc("Instructions per run"),
+                              cl::init(8));
+static cl::opt<unsigned> threads("host-threads",
+                                 cl::desc("Host threads (0: all)"),
+                                 cl::init(0));
+static cl::opt<std::string> emit("emit",
+                                 cl::desc("Write a test program instead"),
+                                 cl::init(""));
+static cl::opt<std::string> outPath("o", cl::desc("Output file for --emit"),
+                                    cl::init(""));
+
+namespace {
+
+using isa::Buffer;
+using isa::DType;
+using isa::Instruction;
+using isa::Opcode;
+
+Instruction dma(Opcode op, Buffer buf, DType dt, uint32_t sram, uint32_t dram,
+                uint16_t rows, uint16_t cols, uint8_t deps = 0) {
+  isa::Dma d;
+  d.buffer = buf;
+  d.dtype = dt;
+  d.sramAddr = sram;
+  d.dramAddr = dram;
+  d.size = {1, 1, rows, cols};
+  d.dramStride = {0, 0, cols, 1};
+  d.sramStride = {0, 0, cols, 1};
+  return {op, deps, d};
+}
+
+Instruction gemm(isa::Gemm::Kind kind, DType dt, uint16_t M, uint16_t N,
+                 uint16_t K, uint8_t deps = 0) {
+  isa::Gemm g;
+  g.kind = kind;
+  g.dtype = dt;
+  g.m = M;
+  g.n = N;
+  g.k = K;
+  g.actRowStride = K;
+  g.wgtRowStride = kind == isa::Gemm::Kind::Sparse ? 0 : K;
+  g.accRowStride = N;
+  Opcode op = kind == isa::Gemm::Kind::Dense ? Opcode::Gemm
+              : kind == isa::Gemm::Kind::NM  ? Opcode::GemmNM
+                                             : Opcode::GemmSparse;
+  return {op, deps, g};
+}
+
+void pushF32(std::vector<uint8_t> &out, ArrayRef<float> values) {
+  size_t at = out.size();
+  out.resize(at + 4 * values.size());
+  std::memcpy(out.data() + at, values.data(), 4 * values.size());
+}
+
+/// CSR image of ISA §6.4.3 for a rows x cols f32 matrix.
+std::vector<uint8_t> packCSR(const std::vector<float> &w, unsigned rows,
+                             unsigned cols, uint32_t &idxOff,
+                             uint32_t &valOff) {
+  std::vector<uint32_t> ptr = {0};
+  std::vector<uint16_t> idx;
+  std::vector<float> vals;
+  for (unsigned r = 0; r < rows; ++r) {
+    for (unsigned c = 0; c < cols; ++c)
+      if (w[r * cols + c] != 0.0f) {
+        idx.push_back(uint16_t(c));
+        vals.push_back(w[r * cols + c]);
+      }
+    ptr.push_back(uint32_t(idx.size()));
+  }
+  std::vector<uint8_t> out(4 * ptr.size());
+  std::memcpy(out.data(), ptr.data(), out.size());
+  idxOff = uint32_t(out.size());
+  out.resize(idxOff + 2 * idx.size());
+  if (!idx.empty())
+    std::memcpy(out.data() + idxOff, idx.data(), 2 * idx.size());
+  out.resize(alignTo(out.size(), 4));
+  valOff = uint32_t(out.size());
+  pushF32(out, vals);
+  return out;
+}
+
+/// y = relu(x * W^T + b), x 4x16, W 8x16; or with W 90% sparse as GEMM.SP.
+Expected<binary::Program> makeFC(bool sparse,
+                                 const target::TargetDescription &t) {
+  const unsigned M = 4, N = 8, K = 16;
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<float> dist(-1, 1);
+  std::vector<float> w(N * K), b(N);
+  for (float &v : w)
+    v = sparse && (rng() % 10) ? 0.0f : dist(rng);
+  for (float &v : b)
+    v = dist(rng);
+
+  binary::Program p;
+  p.setTarget(t);
+  p.dramSize = 4096;
+  binary::Constant cw;
+  cw.name = "W";
+  cw.dtype = DType::F32;
+  cw.rows = N;
+  cw.cols = K;
+  cw.dramAddr = 1024;
+  uint32_t idxOff = 0, valOff = 0;
+  if (sparse) {
+    cw.format = isa::Format::CSR;
+    cw.data = packCSR(w, N, K, idxOff, valOff);
+  } else {
+    pushF32(cw.data, w);
+  }
+  binary::Constant cb;
+  cb.name = "b";
+  cb.dtype = DType::F32;
+  cb.rows = 1;
+  cb.cols = N;
+  cb.dramAddr = 2048;
+  pushF32(cb.data, b);
+  p.constants = {cw, cb};
+  binary::Tensor x{"x", binary::Tensor::Kind::Input, DType::F32, {M, K}, 0};
+  binary::Tensor y{"y", binary::Tensor::Kind::Output, DType::F32, {M, N},
+                   512};
+  p.tensors = {x, y};
+
+  auto &lq = p.getQueue(isa::Queue::Load);
+  auto &cq = p.getQueue(isa::Queue::Compute);
+  auto &sq = p.getQueue(isa::Queue::Store);
+  lq.push_back(dma(Opcode::Load, Buffer::Act, DType::F32, 0, 0, M, K));
+  if (sparse)
+    lq.push_back(dma(Opcode::Load, Buffer::Wgt, DType::I8, 0, 1024, 1,
+                     uint16_t(cw.data.size())));
+  else
+    lq.push_back(dma(Opcode::Load, Buffer::Wgt, DType::F32, 0, 1024, N, K));
+  lq.push_back(dma(Opcode::Load, Buffer::Acc, DType::F32, 4096, 2048, 1, N,
+                   isa::PushNext));
+  lq.push_back(Instruction::end());
+
+  Instruction g = gemm(sparse ? isa::Gemm::Kind::Sparse
+                              : isa::Gemm::Kind::Dense,
+                       DType::F32, M, N, K, isa::PopPrev);
+  if (sparse) {
+    auto &gg = g.get<isa::Gemm>();
+    gg.wgtAddr = valOff;
+    gg.metaAddr = idxOff; // idx_addr
+    gg.metaRowStride = 0; // ptr_addr
+  }
+  cq.push_back(g);
+  isa::Vec add;
+  add.func = isa::VecFunc::Add;
+  add.rows = M;
+  add.cols = N;
+  add.dst = {Buffer::Acc, 0, int32_t(N), 1};
+  add.src1 = {Buffer::Acc, 0, int32_t(N), 1};
+  add.src2 = {Buffer::Acc, 4096, 0, 1};
+  cq.push_back({Opcode::Vec, 0, add});
+  isa::Vec relu;
+  relu.func = isa::VecFunc::Relu;
+  relu.rows = M;
+  relu.cols = N;
+  relu.dst = {Buffer::Acc, 0, int32_t(N), 1};
+  relu.src1 = {Buffer::Acc, 0, int32_t(N), 1};
+  cq.push_back({Opcode::Vec, isa::PushNext, relu});
+  cq.push_back(Instruction::end());
+
+  sq.push_back(dma(Opcode::Store, Buffer::Acc, DType::F32, 0, 512, M, N,
+                   isa::PopPrev));
+  sq.push_back(Instruction::end());
+
+  binary::Layer layer;
+  layer.name = "fc";
+  layer.begin = {0, 0, 0};
+  layer.end = {3, 3, 1};
+  p.layers = {layer};
+  return p;
+}
+
+/// Compute waits for a token the load queue only pushes after it got one
+/// from compute: a deadlock.
+Expected<binary::Program> makeDeadlock(const target::TargetDescription &t) {
+  binary::Program p;
+  p.setTarget(t);
+  p.dramSize = 64;
+  auto &lq = p.getQueue(isa::Queue::Load);
+  auto &cq = p.getQueue(isa::Queue::Compute);
+  lq.push_back(Instruction::sync(isa::PopNext | isa::PushNext));
+  lq.push_back(Instruction::end());
+  cq.push_back(Instruction::sync(isa::PopPrev | isa::PushPrev));
+  cq.push_back(Instruction::end());
+  binary::Layer layer;
+  layer.name = "stuck";
+  layer.end = {1, 1, 0};
+  p.layers = {layer};
+  return p;
+}
+
+int emitProgram() {
+  StringRef kind = emit;
+  std::string targetName = kind == "sparse-fc" ? "high-sparsity"
+                                               : "dense-systolic";
+  auto t = target::loadTarget(targetName);
+  if (!t) {
+    WithColor::error() << toString(t.takeError()) << "\n";
+    return 1;
+  }
+  Expected<binary::Program> p =
+      kind == "gemm-relu"   ? makeFC(false, *t)
+      : kind == "sparse-fc" ? makeFC(true, *t)
+      : kind == "deadlock"
+          ? makeDeadlock(*t)
+          : Expected<binary::Program>(createStringError(
+                "unknown program '%s'", kind.str().c_str()));
+  if (!p) {
+    WithColor::error() << toString(p.takeError()) << "\n";
+    return 1;
+  }
+  if (Error err = binary::writeBinaryFile(*p, outPath)) {
+    WithColor::error() << toString(std::move(err)) << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+//===----------------------------------------------------------------------===//
+// Benchmark
+//===----------------------------------------------------------------------===//
+
+double seconds(std::chrono::steady_clock::time_point a,
+               std::chrono::steady_clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+/// The reference: a plain i-k-j dense GEMM, C = A * W^T with W transposed
+/// once up front, one thread.
+double referenceGemm(unsigned M, unsigned N, unsigned K) {
+  std::vector<float> a(size_t(M) * K, 0.5f), wt(size_t(K) * N, 0.25f),
+      c(size_t(M) * N);
+  auto start = std::chrono::steady_clock::now();
+  unsigned runs = 0;
+  do {
+    std::fill(c.begin(), c.end(), 0.0f);
+    for (unsigned i = 0; i < M; ++i) {
+      float *ci = c.data() + size_t(i) * N;
+      for (unsigned k = 0; k < K; ++k) {
+        float aik = a[size_t(i) * K + k];
+        const float *w = wt.data() + size_t(k) * N;
+        for (unsigned j = 0; j < N; ++j)
+          ci[j] = ci[j] + aik * w[j];
+      }
+    }
+    ++runs;
+  } while (seconds(start, std::chrono::steady_clock::now()) < 0.5);
+  volatile float sink = c[0];
+  (void)sink;
+  return double(M) * N * K * runs /
+         seconds(start, std::chrono::steady_clock::now());
+}
+
+struct Case {
+  std::string name;
+  std::string target;
+  std::function<void(binary::Program &, unsigned, unsigned, unsigned)> build;
+};
+
+/// A program whose load queue fills wgt with `wgtImage` (as bytes) and whose
+/// compute queue runs `inst` `reps` times.
+void buildRepeated(binary::Program &p, const std::vector<uint8_t> &wgtImage,
+                   const Instruction &inst) {
+  p.dramSize = alignTo(std::max<size_t>(wgtImage.size(), 64), 64);
+  binary::Constant c;
+  c.name = "wgt";
+  c.format = isa::Format::Dense;
+  c.dtype = DType::I8;
+  c.rows = 1;
+  c.cols = uint32_t(wgtImage.size());
+  c.data = wgtImage;
+  if (!wgtImage.empty())
+    p.constants = {c};
+  auto &lq = p.getQueue(isa::Queue::Load);
+  auto &cq = p.getQueue(isa::Queue::Compute);
+  for (size_t off = 0; off < wgtImage.size(); off += 32768) {
+    size_t len = std::min<size_t>(32768, wgtImage.size() - off);
+    lq.push_back(dma(Opcode::Load, Buffer::Wgt, DType::I8, uint32_t(off),
+                     uint32_t(off), 1, uint16_t(len)));
+  }
+  lq.push_back(Instruction::sync(isa::PushNext));
+  lq.push_back(Instruction::end());
+  cq.push_back(Instruction::sync(isa::PopPrev));
+  for (unsigned i = 0; i < reps; ++i)
+    cq.push_back(inst);
+  cq.push_back(Instruction::end());
+}
+
+int runBench() {
+  unsigned M = 256, N = 256, K = 512;
+  if (sscanf(sizeArg.c_str(), "%ux%ux%u", &M, &N, &K) != 3 || !M || !N ||
+      !K || M > 65535 || N > 65535 || K > 65535) {
+    WithColor::error() << "--size expects MxNxK\n";
+    return 1;
+  }
+  outs() << formatv("host threads: {0}; tile {1}x{2}x{3}; {4} instructions "
+                    "per run\n",
+                    parallel::strategy.compute_thread_count(), M, N, K,
+                    unsigned(reps));
+  double ref = referenceGemm(M, N, K);
+  outs() << formatv("{0,-28} {1,10:f2} GMAC/s (1 thread, i-k-j loops)\n",
+                    "reference dense f32 GEMM", ref / 1e9);
+
+  std::mt19937 rng(1);
+  auto denseWeights = [&](unsigned es) {
+    std::vector<uint8_t> img(size_t(N) * K * es);
+    for (size_t i = 0; i < img.size(); i += es) {
+      if (es == 4) {
+        float v = float(rng() % 1000) / 1000.0f;
+        std::memcpy(&img[i], &v, 4);
+      } else {
+        img[i] = uint8_t(rng());
+      }
+    }
+    return img;
+  };
+  struct Result {
+    std::string name;
+    double perf;
+    const char *unit;
+  };
+  std::vector<Result> results;
+
+  auto measure = [&](StringRef name, StringRef targetName,
+                     const std::vector<uint8_t> &wgt, const Instruction &inst,
+                     bool elems) -> int {
+    auto t = target::loadTarget(targetName);
+    if (!t) {
+      WithColor::error() << toString(t.takeError()) << "\n";
+      return 1;
+    }
+    // Room for the tile: scale the scratchpads up (same fingerprint rules,
+    // the program is built for this modified target).
+    t->wgt.bytes = std::max<uint64_t>(t->wgt.bytes, alignTo(wgt.size(), 64));
+    t->act.bytes = std::max<uint64_t>(t->act.bytes, uint64_t(M) * K * 4);
+    t->acc.bytes = std::max<uint64_t>(t->acc.bytes, uint64_t(M) * N * 4 * 2);
+    binary::Program p;
+    p.setTarget(*t);
+    buildRepeated(p, wgt, inst);
+    auto emu = emu::Emulator::create(std::move(p), *t);
+    if (!emu) {
+      WithColor::error() << name << ": " << toString(emu.takeError()) << "\n";
+      return 1;
+    }
+    auto start = std::chrono::steady_clock::now();
+    uint64_t work = 0;
+    do {
+      auto r = (*emu)->run({});
+      if (!r) {
+        WithColor::error() << name << ": " << toString(r.takeError()) << "\n";
+        return 1;
+      }
+      work += elems ? r->stats.vectorElements +
+                          (inst.opcode == Opcode::Struct
+                               ? uint64_t(M) * K * reps
+                               : 0)
+                    : r->stats.performedMacs;
+    } while (seconds(start, std::chrono::steady_clock::now()) < 1.0);
+    double perf = double(work) / seconds(start,
+                                         std::chrono::steady_clock::now());
+    results.push_back({name.str(), perf, elems ? "Gelem/s" : "GMAC/s"});
+    outs() << formatv("{0,-28} {1,10:f2} {2}", name, perf / 1e9,
+                      elems ? "Gelem/s" : "GMAC/s");
+    if (!elems)
+      outs() << formatv("   ({0:f2}x reference)", perf / ref);
+    outs() << "\n";
+    return 0;
+  };
+
+  using K_ = isa::Gemm::Kind;
+  if (measure("GEMM f32", "dense-systolic", denseWeights(4),
+              gemm(K_::Dense, DType::F32, M, N, K), false) ||
+      measure("GEMM i8", "dense-systolic", denseWeights(1),
+              gemm(K_::Dense, DType::I8, M, N, K), false))
+    return 1;
+
+  // GEMM.NM 2:4 and 16:128 f32: values then metadata.
+  for (auto [n, m, tgt] : {std::tuple<unsigned, unsigned, const char *>{
+                               2, 4, "sparse-2of4"},
+                           {16, 128, "relaxed-nm"}}) {
+    if (K % m)
+      continue;
+    unsigned perRow = K / m * n, b = std::max(1u, Log2_32_Ceil(m));
+    unsigned metaRow = (perRow * b + 7) / 8;
+    std::vector<uint8_t> img = denseWeights(4);
+    img.resize(size_t(N) * perRow * 4);
+    uint32_t metaAddr = uint32_t(img.size());
+    img.resize(img.size() + size_t(N) * metaRow);
+    for (unsigned r = 0; r < N; ++r)
+      for (unsigned e = 0; e < perRow; ++e) {
+        unsigned idx = e % n; // positions 0..n-1 of each group
+        for (unsigned i = 0; i < b; ++i)
+          if ((idx >> i) & 1) {
+            uint64_t bit = uint64_t(e) * b + i;
+            img[metaAddr + r * metaRow + bit / 8] |= uint8_t(1u << (bit % 8));
+          }
+      }
+    Instruction g = gemm(K_::NM, DType::F32, M, N, K);
+    auto &gg = g.get<isa::Gemm>();
+    gg.wgtRowStride = perRow;
+    gg.metaAddr = metaAddr;
+    gg.metaRowStride = metaRow;
+    gg.wN = uint16_t(n);
+    gg.wM = uint16_t(m);
+    if (measure(formatv("GEMM.NM {0}:{1} f32", n, m).str(), tgt, img, g,
+                false))
+      return 1;
+  }
+
+  // GEMM.SP at 90% sparsity, f32.
+  {
+    std::vector<float> w(size_t(N) * K);
+    for (float &v : w)
+      v = rng() % 10 ? 0.0f : 0.5f;
+    uint32_t idxOff, valOff;
+    std::vector<uint8_t> img = packCSR(w, N, K, idxOff, valOff);
+    Instruction g = gemm(K_::Sparse, DType::F32, M, N, K);
+    auto &gg = g.get<isa::Gemm>();
+    gg.wgtAddr = valOff;
+    gg.metaAddr = idxOff;
+    gg.metaRowStride = 0;
+    if (measure("GEMM.SP 90% f32", "high-sparsity", img, g, false))
+      return 1;
+  }
+
+  // VEC ADD over an M x K f32 tile in act, and GELU.
+  for (isa::VecFunc f : {isa::VecFunc::Add, isa::VecFunc::Gelu}) {
+    isa::Vec v;
+    v.func = f;
+    v.rows = uint16_t(M);
+    v.cols = uint16_t(K);
+    v.dst = {Buffer::Act, 0, int32_t(K), 1};
+    v.src1 = {Buffer::Act, 0, int32_t(K), 1};
+    if (f == isa::VecFunc::Add)
+      v.src2 = {Buffer::Act, 0, int32_t(K), 1};
+    if (measure(("VEC " + isa::getName(f)).str(), "dense-systolic", {},
+                {Opcode::Vec, 0, v}, true))
+      return 1;
+  }
+  {
+    isa::Struct s;
+    s.buffer = Buffer::Act;
+    s.rows = uint16_t(M);
+    s.cols = uint16_t(K / 4 * 4);
+    s.n = 2;
+    s.m = 4;
+    s.srcRowStride = s.dstRowStride = K;
+    if (measure("STRUCT 2:4", "flexible-nm", {}, {Opcode::Struct, 0, s},
+                true))
+      return 1;
+  }
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  cl::ParseCommandLineOptions(argc, argv, "SPC emulator kernel benchmark\n");
+  if (threads)
+    parallel::strategy = hardware_concurrency(threads);
+  if (!emit.empty()) {
+    if (outPath.empty()) {
+      WithColor::error() << "--emit needs -o FILE\n";
+      return 1;
+    }
+    return emitProgram();
+  }
+  return runBench();
+}
