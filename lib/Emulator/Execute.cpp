@@ -17,6 +17,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MathExtras.h"
+#include "llvm/Support/Parallel.h"
 
 #include <algorithm>
 #include <cmath>
@@ -188,6 +189,16 @@ Error executeDma(const isa::Instruction &inst, Machine &m, Cost &cost) {
 
 /// Reads `bits` bits at bit offset `pos` of `p`, LSB first (ISA §6.4).
 unsigned readBits(const uint8_t *p, uint64_t pos, unsigned bits) {
+  // Fast path: the field lies in one or two bytes (b <= 8 always does) and
+  // never reads past the field's last byte.
+  unsigned shift = unsigned(pos & 7);
+  if (bits <= 8) {
+    const uint8_t *q = p + (pos >> 3);
+    unsigned window = q[0];
+    if (shift + bits > 8)
+      window |= unsigned(q[1]) << 8;
+    return (window >> shift) & ((1u << bits) - 1);
+  }
   unsigned v = 0;
   for (unsigned i = 0; i < bits; ++i, ++pos)
     v |= unsigned((p[pos >> 3] >> (pos & 7)) & 1) << i;
@@ -346,9 +357,11 @@ Error checkActNM(const isa::Gemm &g, const std::vector<T> &a) {
 
 template <typename T>
 void loadC(const isa::Gemm &g, const uint8_t *acc, std::vector<T> &c) {
-  c.assign(size_t(g.m) * g.n, T(0));
-  if (!g.accumulate)
+  c.resize(size_t(g.m) * g.n);
+  if (!g.accumulate) {
+    std::fill(c.begin(), c.end(), T(0));
     return;
+  }
   for (size_t i = 0; i < g.m; ++i)
     std::memcpy(c.data() + i * g.n, acc + g.accAddr + 4 * i * g.accRowStride,
                 4 * size_t(g.n));
@@ -402,7 +415,11 @@ Error executeGemmTyped(const isa::Instruction &inst, Machine &m, Cost &cost) {
                            acc.size()))
     return e;
 
-  std::vector<T> a, c;
+  // Per-thread storage reused across instructions: fresh large allocations
+  // would fault in new zeroed pages on every instruction.
+  static thread_local std::vector<T> a, c;
+  static thread_local kernels::PackedW<T> pw;
+  static thread_local SparseW<T> sw;
   packA(g, act.data(), a);
   if (Error e = checkActNM(g, a))
     return e;
@@ -421,16 +438,12 @@ Error executeGemmTyped(const isa::Instruction &inst, Machine &m, Cost &cost) {
                                      es * ((N - 1) * g.wgtRowStride + K)),
                              wgt.size()))
       return e;
-    std::vector<T> wt(K * N);
-    for (uint64_t n = 0; n < N; ++n) {
-      const uint8_t *row = w + g.wgtAddr + es * n * g.wgtRowStride;
-      for (uint64_t k = 0; k < K; ++k) {
-        T v = loadW<T>(row + es * k, g.wZeroPoint);
-        nonZeros += isNonZero(v);
-        wt[k * N + n] = v;
-      }
-    }
-    kernels::denseGemm(a.data(), wt.data(), c.data(), M, N, K);
+    if constexpr (std::is_same_v<T, float>)
+      nonZeros = kernels::packWeights(w + g.wgtAddr, g.wgtRowStride, N, K, pw);
+    else
+      nonZeros = kernels::packWeights(w + g.wgtAddr, g.wgtRowStride, N, K,
+                                      g.wZeroPoint, pw);
+    kernels::denseGemm(a.data(), pw, c.data(), M, N, K);
     stored = N * K;
     wBytes = N * K * es;
     uint64_t kp = K;
@@ -439,7 +452,7 @@ Error executeGemmTyped(const isa::Instruction &inst, Machine &m, Cost &cost) {
     cycles = matrixCycles(kp, M, N, R, Cc);
     cost.performedMacs = M * N * kp;
   } else {
-    SparseW<T> sw;
+    sw.rowStart.clear();
     sw.rowStart.reserve(N + 1);
     if (g.kind == isa::Gemm::Kind::NM) {
       unsigned n = g.wN, mm = g.wM;
@@ -563,12 +576,7 @@ Error executeGemmTyped(const isa::Instruction &inst, Machine &m, Cost &cost) {
       cycles = tSum * std::max(M, R) + R + Cc - 1;
       cost.performedMacs = M * nnz;
     }
-    // A transposed, [K][M], for the kernel that vectorizes across m.
-    std::vector<T> at(K * M);
-    for (uint64_t i = 0; i < M; ++i)
-      for (uint64_t k = 0; k < K; ++k)
-        at[k * M + i] = a[i * K + k];
-    kernels::sparseGemm(at.data(), sw.rowStart.data(), sw.k.data(),
+    kernels::sparseGemm(a.data(), sw.rowStart.data(), sw.k.data(),
                         sw.v.data(), c.data(), M, N, K);
   }
   (void)stored;
@@ -600,7 +608,7 @@ Error executeStruct(const isa::Instruction &inst, Machine &m, Cost &cost) {
   unsigned es = isa::elementSize(s.dtype);
   std::vector<uint8_t> &buf = m.buffer(s.buffer);
   uint64_t rows = s.rows, cols = s.cols;
-  if (!s.m || !s.n || cols % s.m)
+  if (!s.m || !s.n || s.n > s.m || s.m > 256 || cols % s.m)
     return createStringError("bad STRUCT pattern %u:%u for %llu columns",
                              unsigned(s.n), unsigned(s.m),
                              (unsigned long long)cols);
@@ -614,40 +622,25 @@ Error executeStruct(const isa::Instruction &inst, Machine &m, Cost &cost) {
                                    es * ((rows - 1) * s.dstRowStride + cols)),
                            buf.size()))
     return e;
-  std::vector<uint8_t> group(size_t(s.m) * es);
-  std::vector<uint16_t> order(s.m);
-  std::vector<uint8_t> keep(s.m);
-  // Rank: NaN above everything, then magnitude.
-  auto rank = [&](unsigned i) -> std::pair<int, double> {
-    if (s.dtype == isa::DType::F32) {
-      float v = ld<float>(group.data() + 4 * i);
-      if (std::isnan(v))
-        return {1, 0.0};
-      return {0, std::fabs(double(v))};
-    }
-    return {0, std::fabs(double(int8_t(group[i])))};
-  };
+  // Group by group through a local copy, as the row-major definition reads
+  // a whole group before writing it (source and destination are identical
+  // or disjoint, ISA §4.6).
+  alignas(8) uint8_t group[256 * 4];
+  size_t groupBytes = size_t(s.m) * es;
   for (uint64_t r = 0; r < rows; ++r)
     for (uint64_t g0 = 0; g0 < cols; g0 += s.m) {
-      const uint8_t *src = buf.data() + s.srcAddr + es * (r * s.srcRowStride + g0);
-      std::memcpy(group.data(), src, group.size());
-      for (unsigned i = 0; i < s.m; ++i)
-        order[i] = uint16_t(i);
-      // Larger rank first; ties keep the lower column.
-      std::sort(order.begin(), order.end(), [&](uint16_t x, uint16_t y) {
-        auto rx = rank(x), ry = rank(y);
-        return rx != ry ? rx > ry : x < y;
-      });
-      std::fill(keep.begin(), keep.end(), 0);
-      for (unsigned i = 0; i < s.n; ++i)
-        keep[order[i]] = 1;
-      uint8_t *dst = buf.data() + s.dstAddr + es * (r * s.dstRowStride + g0);
-      for (unsigned i = 0; i < s.m; ++i) {
-        if (keep[i])
-          std::memcpy(dst + es * i, group.data() + es * i, es);
-        else
-          std::memset(dst + es * i, 0, es);
+      const uint8_t *src =
+          buf.data() + s.srcAddr + es * (r * s.srcRowStride + g0);
+      std::memcpy(group, src, groupBytes);
+      if (s.dtype == isa::DType::F32) {
+        float *f = reinterpret_cast<float *>(group);
+        kernels::structGroup(f, f, s.n, s.m);
+      } else {
+        int8_t *q = reinterpret_cast<int8_t *>(group);
+        kernels::structGroup(q, q, s.n, s.m);
       }
+      uint8_t *dst = buf.data() + s.dstAddr + es * (r * s.dstRowStride + g0);
+      std::memcpy(dst, group, groupBytes);
     }
   const target::TargetDescription &t = *m.target;
   cost.cycles = t.structLatency + ceilDiv(rows * cols, std::max(1u, t.structLanes));
@@ -702,23 +695,193 @@ int32_t toInt32Saturating(float f) {
   return int32_t(std::clamp(r, -2147483648.0, 2147483647.0));
 }
 
-template <typename S, typename D, typename F>
-void mapBinary(const View &dst, const View &x, const View *y, S imm,
-               uint64_t rows, uint64_t cols, F f) {
+//===----------------------------------------------------------------------===//
+// VEC fast paths. When the destination view never writes one address twice
+// and every source view is either identical to it or disjoint from it, no
+// element reads a value another element wrote, so the row-major definition
+// (ISA §4.7) may be evaluated in any order: in chunks gathered into local
+// arrays (contiguous, broadcast or strided), with the function applied to
+// the arrays, and on several threads. Other overlaps take the element-wise
+// row-major path.
+//===----------------------------------------------------------------------===//
+
+/// No two elements of a rows x cols view share an address.
+bool isInjective(const View &v, uint64_t rows, uint64_t cols) {
+  uint64_t a = uint64_t(v.cs < 0 ? -v.cs : v.cs);
+  uint64_t b = uint64_t(v.rs < 0 ? -v.rs : v.rs);
+  if (rows == 1)
+    return cols == 1 || a != 0;
+  if (cols == 1)
+    return b != 0;
+  if (a == 0 || b == 0)
+    return false;
+  return b >= a * cols || a >= b * rows;
+}
+
+/// Byte range [lo, hi) of a view inside its buffer.
+std::pair<int64_t, int64_t> byteRange(const View &v, uint64_t rows,
+                                      uint64_t cols) {
+  int64_t r1 = int64_t(rows) - 1, c1 = int64_t(cols) - 1;
+  int64_t lo = std::min<int64_t>(0, r1 * v.rs) + std::min<int64_t>(0, c1 * v.cs);
+  int64_t hi = std::max<int64_t>(0, r1 * v.rs) + std::max<int64_t>(0, c1 * v.cs);
+  return {v.addr + int64_t(v.es) * lo, v.addr + int64_t(v.es) * (hi + 1)};
+}
+
+bool sameView(const View &a, const View &b) {
+  return a.base == b.base && a.addr == b.addr && a.rs == b.rs &&
+         a.cs == b.cs && a.es == b.es;
+}
+
+/// `src` (rows x cols) never reads an address `dst` writes, or reads
+/// exactly the element being written.
+bool independentOf(const View &dst, const View &src, uint64_t rows,
+                   uint64_t cols) {
+  if (dst.base != src.base || sameView(dst, src))
+    return true;
+  auto [dlo, dhi] = byteRange(dst, rows, cols);
+  auto [slo, shi] = byteRange(src, rows, cols);
+  return dhi <= slo || shi <= dlo;
+}
+
+bool orderFree(const View &dst, const View &x, const View *y, uint64_t rows,
+               uint64_t cols) {
+  return isInjective(dst, rows, cols) && independentOf(dst, x, rows, cols) &&
+         (!y || independentOf(dst, *y, rows, cols));
+}
+
+constexpr size_t kVecChunk = 512;
+
+template <typename T>
+void gatherRow(const View &v, uint64_t r, uint64_t c0, size_t n, T *out) {
+  const uint8_t *p = v.at(int64_t(r), int64_t(c0));
+  if (v.cs == 1) {
+    std::memcpy(out, p, n * sizeof(T));
+  } else if (v.cs == 0) {
+    T t = ld<T>(p);
+    std::fill(out, out + n, t);
+  } else {
+    int64_t step = int64_t(sizeof(T)) * v.cs;
+    for (size_t i = 0; i < n; ++i)
+      out[i] = ld<T>(p + int64_t(i) * step);
+  }
+}
+
+template <typename T>
+void scatterRow(const View &v, uint64_t r, uint64_t c0, size_t n,
+                const T *in) {
+  uint8_t *p = v.at(int64_t(r), int64_t(c0));
+  if (v.cs == 1) {
+    std::memcpy(p, in, n * sizeof(T));
+  } else {
+    int64_t step = int64_t(sizeof(T)) * v.cs;
+    for (size_t i = 0; i < n; ++i)
+      st<T>(p + int64_t(i) * step, in[i]);
+  }
+}
+
+/// Rows and columns as one row when every view is contiguous row after row.
+void flatten(const View &dst, const View &x, const View *y, uint64_t &rows,
+             uint64_t &cols) {
+  auto flat = [&](const View &v) {
+    return v.cs == 1 && v.rs == int64_t(cols);
+  };
+  if (rows > 1 && flat(dst) && flat(x) && (!y || flat(*y))) {
+    cols *= rows;
+    rows = 1;
+  }
+}
+
+/// The order-free evaluation: chunks of rows x kVecChunk columns, on
+/// several threads when the tile is large (`heavy`: a libm call per
+/// element, worth splitting earlier).
+template <typename S, typename Y, typename D, bool Binary, typename F>
+void mapChunks(const View &dst, const View &x, const View *y, Y imm,
+               uint64_t rows, uint64_t cols, F f, bool heavy) {
+  flatten(dst, x, y, rows, cols);
+  uint64_t chunksPerRow = (cols + kVecChunk - 1) / kVecChunk;
+  uint64_t units = rows * chunksPerRow;
+  auto run = [&](uint64_t u0, uint64_t u1) {
+    S xs[kVecChunk];
+    Y ys[Binary ? kVecChunk : 1];
+    D ds[kVecChunk];
+    for (uint64_t u = u0; u < u1; ++u) {
+      uint64_t r = u / chunksPerRow, c0 = (u % chunksPerRow) * kVecChunk;
+      size_t n = size_t(std::min<uint64_t>(kVecChunk, cols - c0));
+      gatherRow<S>(x, r, c0, n, xs);
+      if constexpr (Binary) {
+        if (y)
+          gatherRow<Y>(*y, r, c0, n, ys);
+        else
+          std::fill(ys, ys + n, imm);
+        for (size_t i = 0; i < n; ++i)
+          ds[i] = f(xs[i], ys[i]);
+      } else {
+        for (size_t i = 0; i < n; ++i)
+          ds[i] = f(xs[i]);
+      }
+      scatterRow<D>(dst, r, c0, n, ds);
+    }
+  };
+  uint64_t elems = rows * cols;
+  if (units >= 4 && elems >= (heavy ? 8192u : 65536u)) {
+    uint64_t tasks = std::min<uint64_t>(units, 64);
+    uint64_t per = (units + tasks - 1) / tasks;
+    tasks = (units + per - 1) / per;
+    parallelFor(0, tasks, [&](size_t t) {
+      run(t * per, std::min(units, (t + 1) * per));
+    });
+  } else {
+    run(0, units);
+  }
+}
+
+template <typename S, typename D, typename Y = S, typename F>
+void mapBinary(const View &dst, const View &x, const View *y, Y imm,
+               uint64_t rows, uint64_t cols, F f, bool heavy = false) {
+  if (orderFree(dst, x, y, rows, cols)) {
+    mapChunks<S, Y, D, true>(dst, x, y, imm, rows, cols, f, heavy);
+    return;
+  }
   for (uint64_t r = 0; r < rows; ++r)
     for (uint64_t c = 0; c < cols; ++c) {
       S a = ld<S>(x.at(r, c));
-      S b = y ? ld<S>(y->at(r, c)) : imm;
+      Y b = y ? ld<Y>(y->at(r, c)) : imm;
       st<D>(dst.at(r, c), f(a, b));
     }
 }
 
 template <typename S, typename D, typename F>
 void mapUnary(const View &dst, const View &x, uint64_t rows, uint64_t cols,
-              F f) {
+              F f, bool heavy = false) {
+  if (orderFree(dst, x, nullptr, rows, cols)) {
+    mapChunks<S, S, D, false>(dst, x, nullptr, S(), rows, cols, f, heavy);
+    return;
+  }
   for (uint64_t r = 0; r < rows; ++r)
     for (uint64_t c = 0; c < cols; ++c)
       st<D>(dst.at(r, c), f(ld<S>(x.at(r, c))));
+}
+
+/// dst(r, 0) = fold of row r, ascending c. Row r is read completely before
+/// dst(r, 0) is written, exactly as the element-wise definition does, so
+/// the gathered form is exact for any overlap.
+template <typename T, typename F>
+void reduceRows(const View &dst, const View &x, uint64_t rows, uint64_t cols,
+                F f) {
+  T xs[kVecChunk];
+  for (uint64_t r = 0; r < rows; ++r) {
+    T s = T();
+    for (uint64_t c0 = 0; c0 < cols; c0 += kVecChunk) {
+      size_t n = size_t(std::min<uint64_t>(kVecChunk, cols - c0));
+      gatherRow<T>(x, r, c0, n, xs);
+      size_t i = 0;
+      if (c0 == 0)
+        s = xs[i++];
+      for (; i < n; ++i)
+        s = f(s, xs[i]);
+    }
+    st<T>(dst.at(int64_t(r), 0), s);
+  }
 }
 
 template <typename T> T nanMax(T a, T b) {
@@ -791,25 +954,18 @@ Error vecArith(const isa::Vec &v, const View &dst, const View &x,
     });
     return Error::success();
   case VecFunc::RSum:
+    reduceRows<T>(dst, x, rows, cols, [](T s, T e) {
+      if constexpr (std::is_same_v<T, int32_t>)
+        return T(uint32_t(s) + uint32_t(e));
+      else
+        return s + e;
+    });
+    return Error::success();
   case VecFunc::RMax:
+    reduceRows<T>(dst, x, rows, cols, nanMax<T>);
+    return Error::success();
   case VecFunc::RMin:
-    for (uint64_t r = 0; r < rows; ++r) {
-      T s = ld<T>(x.at(r, 0));
-      for (uint64_t c = 1; c < cols; ++c) {
-        T e = ld<T>(x.at(r, c));
-        if (v.func == VecFunc::RSum) {
-          if constexpr (std::is_same_v<T, int32_t>)
-            s = T(uint32_t(s) + uint32_t(e));
-          else
-            s = s + e;
-        } else if (v.func == VecFunc::RMax) {
-          s = nanMax(s, e);
-        } else {
-          s = nanMin(s, e);
-        }
-      }
-      st<T>(dst.at(r, 0), s);
-    }
+    reduceRows<T>(dst, x, rows, cols, nanMin<T>);
     return Error::success();
   default:
     break;
@@ -823,12 +979,17 @@ Error vecFloat(const isa::Vec &v, const View &dst, const View &x,
                const View *y, uint64_t rows, uint64_t cols) {
   using isa::VecFunc;
   float i0 = v.imm0, i1 = v.imm1;
+  // A libm call per element: worth threads on smaller tiles.
+  bool heavy = v.func == VecFunc::Pow || v.func == VecFunc::Sigmoid ||
+               v.func == VecFunc::Tanh || v.func == VecFunc::Exp ||
+               v.func == VecFunc::Log || v.func == VecFunc::Gelu ||
+               v.func == VecFunc::Erf;
   auto un = [&](auto f) {
-    mapUnary<float, float>(dst, x, rows, cols, f);
+    mapUnary<float, float>(dst, x, rows, cols, f, heavy);
     return Error::success();
   };
   auto bin = [&](auto f) {
-    mapBinary<float, float>(dst, x, y, i0, rows, cols, f);
+    mapBinary<float, float>(dst, x, y, i0, rows, cols, f, heavy);
     return Error::success();
   };
   switch (v.func) {
@@ -916,36 +1077,37 @@ Error executeVec(const isa::Instruction &inst, Machine &m, Cost &cost) {
     if (ses != des)
       return createStringError("VEC COPY needs equal source and destination "
                                "dtypes");
-    for (uint64_t r = 0; r < rows; ++r)
-      for (uint64_t c = 0; c < cols; ++c)
-        std::memmove(dst.at(r, c), x.at(r, c), ses);
+    // Bit copies (NaN payloads included) of 1- or 4-byte elements.
+    if (ses == 1)
+      mapUnary<uint8_t, uint8_t>(dst, x, rows, cols, [](uint8_t a) { return a; });
+    else
+      mapUnary<uint32_t, uint32_t>(dst, x, rows, cols,
+                                   [](uint32_t a) { return a; });
   } else if (v.func == VecFunc::Quant) {
     mapBinary<float, int8_t>(dst, x, yp, v.imm0, rows, cols,
-                             [&](float a, float s) {
+                             [imm2 = v.imm2](float a, float s) {
                                float q = a / s;
                                double r = std::isnan(q)
                                               ? 0.0
                                               : std::nearbyint(double(q));
-                               return int8_t(sat8f(r + double(v.imm2)));
+                               return int8_t(sat8f(r + double(imm2)));
                              });
   } else if (v.func == VecFunc::Dequant) {
-    for (uint64_t r = 0; r < rows; ++r)
-      for (uint64_t c = 0; c < cols; ++c) {
-        int64_t a = v.srcType == DType::I8 ? int64_t(ld<int8_t>(x.at(r, c)))
-                                           : int64_t(ld<int32_t>(x.at(r, c)));
-        float s = hasY ? ld<float>(y.at(r, c)) : v.imm0;
-        float d = float(a - int64_t(v.imm2));
-        st<float>(dst.at(r, c), d * s);
-      }
+    auto f = [imm2 = int64_t(v.imm2)](auto a, float s) {
+      float d = float(int64_t(a) - imm2);
+      return d * s;
+    };
+    if (v.srcType == DType::I8)
+      mapBinary<int8_t, float, float>(dst, x, yp, v.imm0, rows, cols, f);
+    else
+      mapBinary<int32_t, float, float>(dst, x, yp, v.imm0, rows, cols, f);
   } else if (v.func == VecFunc::Requant) {
-    for (uint64_t r = 0; r < rows; ++r)
-      for (uint64_t c = 0; c < cols; ++c) {
-        int32_t a = ld<int32_t>(x.at(r, c));
-        float s = hasY ? ld<float>(y.at(r, c)) : v.imm0;
-        float p = float(a) * s;
-        double q = std::isnan(p) ? 0.0 : std::nearbyint(double(p));
-        st<int8_t>(dst.at(r, c), int8_t(sat8f(q + double(v.imm2))));
-      }
+    mapBinary<int32_t, int8_t, float>(
+        dst, x, yp, v.imm0, rows, cols, [imm2 = v.imm2](int32_t a, float s) {
+          float p = float(a) * s;
+          double q = std::isnan(p) ? 0.0 : std::nearbyint(double(p));
+          return int8_t(sat8f(q + double(imm2)));
+        });
   } else if (v.srcType == DType::F32) {
     err = vecFloat(v, dst, x, yp, rows, cols);
   } else if (v.srcType == DType::I32) {
@@ -971,15 +1133,10 @@ Error executeVec(const isa::Instruction &inst, Machine &m, Cost &cost) {
         mapUnary<int8_t, int8_t>(dst, x, rows, cols, [](int8_t a) {
           return a < 0 ? int8_t(0) : a;
         });
+      else if (v.func == VecFunc::RMax)
+        reduceRows<int8_t>(dst, x, rows, cols, nanMax<int8_t>);
       else
-        for (uint64_t r = 0; r < rows; ++r) {
-          int8_t s = ld<int8_t>(x.at(r, 0));
-          for (uint64_t c = 1; c < cols; ++c) {
-            int8_t e = ld<int8_t>(x.at(r, c));
-            s = v.func == VecFunc::RMax ? nanMax(s, e) : nanMin(s, e);
-          }
-          st<int8_t>(dst.at(r, 0), s);
-        }
+        reduceRows<int8_t>(dst, x, rows, cols, nanMin<int8_t>);
       break;
     }
     default:

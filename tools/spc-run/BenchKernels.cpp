@@ -5,13 +5,11 @@
 //===----------------------------------------------------------------------===//
 //
 //   spc-bench-kernels [--size=MxNxK] [--reps=N] [--host-threads=N]
-//   spc-bench-kernels --emit=gemm-relu|sparse-fc|deadlock -o FILE.spab
 //
-// The first form measures the host throughput (MAC/s) of the emulator for
+// Measures the host throughput (MAC/s) of the emulator for
 // each matrix instruction kind, and of VEC and STRUCT (elements/s), against
 // a plain dense reference GEMM (i-k-j loops, same compiler flags) on the
-// same machine. The second writes the small programs the lit tests of
-// test/Emulator run.
+// same machine.
 //
 //===----------------------------------------------------------------------===//
 
@@ -42,11 +40,6 @@ static cl::opt<unsigned> reps("reps", cl::desc("Instructions per run"),
 static cl::opt<unsigned> threads("host-threads",
                                  cl::desc("Host threads (0: all)"),
                                  cl::init(0));
-static cl::opt<std::string> emit("emit",
-                                 cl::desc("Write a test program instead"),
-                                 cl::init(""));
-static cl::opt<std::string> outPath("o", cl::desc("Output file for --emit"),
-                                    cl::init(""));
 
 namespace {
 
@@ -116,145 +109,6 @@ std::vector<uint8_t> packCSR(const std::vector<float> &w, unsigned rows,
   valOff = uint32_t(out.size());
   pushF32(out, vals);
   return out;
-}
-
-/// y = relu(x * W^T + b), x 4x16, W 8x16; or with W 90% sparse as GEMM.SP.
-Expected<binary::Program> makeFC(bool sparse,
-                                 const target::TargetDescription &t) {
-  const unsigned M = 4, N = 8, K = 16;
-  std::mt19937 rng(7);
-  std::uniform_real_distribution<float> dist(-1, 1);
-  std::vector<float> w(N * K), b(N);
-  for (float &v : w)
-    v = sparse && (rng() % 10) ? 0.0f : dist(rng);
-  for (float &v : b)
-    v = dist(rng);
-
-  binary::Program p;
-  p.setTarget(t);
-  p.dramSize = 4096;
-  binary::Constant cw;
-  cw.name = "W";
-  cw.dtype = DType::F32;
-  cw.rows = N;
-  cw.cols = K;
-  cw.dramAddr = 1024;
-  uint32_t idxOff = 0, valOff = 0;
-  if (sparse) {
-    cw.format = isa::Format::CSR;
-    cw.data = packCSR(w, N, K, idxOff, valOff);
-  } else {
-    pushF32(cw.data, w);
-  }
-  binary::Constant cb;
-  cb.name = "b";
-  cb.dtype = DType::F32;
-  cb.rows = 1;
-  cb.cols = N;
-  cb.dramAddr = 2048;
-  pushF32(cb.data, b);
-  p.constants = {cw, cb};
-  binary::Tensor x{"x", binary::Tensor::Kind::Input, DType::F32, {M, K}, 0};
-  binary::Tensor y{"y", binary::Tensor::Kind::Output, DType::F32, {M, N},
-                   512};
-  p.tensors = {x, y};
-
-  auto &lq = p.getQueue(isa::Queue::Load);
-  auto &cq = p.getQueue(isa::Queue::Compute);
-  auto &sq = p.getQueue(isa::Queue::Store);
-  lq.push_back(dma(Opcode::Load, Buffer::Act, DType::F32, 0, 0, M, K));
-  if (sparse)
-    lq.push_back(dma(Opcode::Load, Buffer::Wgt, DType::I8, 0, 1024, 1,
-                     uint16_t(cw.data.size())));
-  else
-    lq.push_back(dma(Opcode::Load, Buffer::Wgt, DType::F32, 0, 1024, N, K));
-  lq.push_back(dma(Opcode::Load, Buffer::Acc, DType::F32, 4096, 2048, 1, N,
-                   isa::PushNext));
-  lq.push_back(Instruction::end());
-
-  Instruction g = gemm(sparse ? isa::Gemm::Kind::Sparse
-                              : isa::Gemm::Kind::Dense,
-                       DType::F32, M, N, K, isa::PopPrev);
-  if (sparse) {
-    auto &gg = g.get<isa::Gemm>();
-    gg.wgtAddr = valOff;
-    gg.metaAddr = idxOff; // idx_addr
-    gg.metaRowStride = 0; // ptr_addr
-  }
-  cq.push_back(g);
-  isa::Vec add;
-  add.func = isa::VecFunc::Add;
-  add.rows = M;
-  add.cols = N;
-  add.dst = {Buffer::Acc, 0, int32_t(N), 1};
-  add.src1 = {Buffer::Acc, 0, int32_t(N), 1};
-  add.src2 = {Buffer::Acc, 4096, 0, 1};
-  cq.push_back({Opcode::Vec, 0, add});
-  isa::Vec relu;
-  relu.func = isa::VecFunc::Relu;
-  relu.rows = M;
-  relu.cols = N;
-  relu.dst = {Buffer::Acc, 0, int32_t(N), 1};
-  relu.src1 = {Buffer::Acc, 0, int32_t(N), 1};
-  cq.push_back({Opcode::Vec, isa::PushNext, relu});
-  cq.push_back(Instruction::end());
-
-  sq.push_back(dma(Opcode::Store, Buffer::Acc, DType::F32, 0, 512, M, N,
-                   isa::PopPrev));
-  sq.push_back(Instruction::end());
-
-  binary::Layer layer;
-  layer.name = "fc";
-  layer.begin = {0, 0, 0};
-  layer.end = {3, 3, 1};
-  p.layers = {layer};
-  return p;
-}
-
-/// Compute waits for a token the load queue only pushes after it got one
-/// from compute: a deadlock.
-Expected<binary::Program> makeDeadlock(const target::TargetDescription &t) {
-  binary::Program p;
-  p.setTarget(t);
-  p.dramSize = 64;
-  auto &lq = p.getQueue(isa::Queue::Load);
-  auto &cq = p.getQueue(isa::Queue::Compute);
-  lq.push_back(Instruction::sync(isa::PopNext | isa::PushNext));
-  lq.push_back(Instruction::end());
-  cq.push_back(Instruction::sync(isa::PopPrev | isa::PushPrev));
-  cq.push_back(Instruction::end());
-  binary::Layer layer;
-  layer.name = "stuck";
-  layer.end = {1, 1, 0};
-  p.layers = {layer};
-  return p;
-}
-
-int emitProgram() {
-  StringRef kind = emit;
-  std::string targetName = kind == "sparse-fc" ? "high-sparsity"
-                                               : "dense-systolic";
-  auto t = target::loadTarget(targetName);
-  if (!t) {
-    WithColor::error() << toString(t.takeError()) << "\n";
-    return 1;
-  }
-  Expected<binary::Program> p =
-      kind == "gemm-relu"   ? makeFC(false, *t)
-      : kind == "sparse-fc" ? makeFC(true, *t)
-      : kind == "deadlock"
-          ? makeDeadlock(*t)
-          : Expected<binary::Program>(createStringError(
-                "unknown program '%s'", kind.str().c_str()));
-  if (!p) {
-    WithColor::error() << toString(p.takeError()) << "\n";
-    return 1;
-  }
-  if (Error err = binary::writeBinaryFile(*p, outPath)) {
-    WithColor::error() << toString(std::move(err)) << "\n";
-    return 1;
-  }
-  return 0;
 }
 
 //===----------------------------------------------------------------------===//
@@ -500,12 +354,5 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv, "SPC emulator kernel benchmark\n");
   if (threads)
     parallel::strategy = hardware_concurrency(threads);
-  if (!emit.empty()) {
-    if (outPath.empty()) {
-      WithColor::error() << "--emit needs -o FILE\n";
-      return 1;
-    }
-    return emitProgram();
-  }
   return runBench();
 }

@@ -1,21 +1,22 @@
 #!/usr/bin/env python3
 """Data, references and checks for the hand-written target programs.
 
-The programs in test/Emulator/programs/*.mlir are written by hand in the
-`spt` dialect. This script gives them their data and checks what the
-emulator makes of them:
+The programs in examples/programs/*.mlir are written by hand in the `spt`
+dialect. This script gives them their data and checks what the emulator makes
+of them; the tests in test/Emulator/programs and scripts/run-example.sh use it:
 
-  programs.py prepare CASE PROGRAM.mlir OUTDIR
+  spt-programs.py prepare CASE PROGRAM.mlir OUTDIR
       writes OUTDIR/program.mlir (the program plus its constants as
       dense_resource blobs), OUTDIR/<input>.npy and OUTDIR/expected/<output>.npy
-  programs.py check CASE OUTDIR STATS.json TARGET.json
+  spt-programs.py check CASE OUTDIR STATS.json TARGET.json
       compares the outputs in OUTDIR/out (spc-run's outputs.json) with the
       references, exactly, and the matrix unit's busy cycles with the cycle
-      model of docs/CycleModel.md.
+      model of docs/CycleModel.md, and prints a one-line summary.
 
-The references follow docs/ISA.md, not numpy's own kernels: fp32 sums run
-in ascending k with every product and sum rounded to fp32 (ISA §4.1), and
-exp comes from the C library's expf, as ISA §4.7 specifies.
+CASE is the program's file name without .mlir. The references follow
+docs/ISA.md, not numpy's own kernels: fp32 sums run in ascending k with every
+product and sum rounded to fp32 (ISA §4.1), and exp comes from the C
+library's expf, as ISA §4.7 specifies.
 """
 
 import ctypes
