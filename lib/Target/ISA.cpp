@@ -11,6 +11,7 @@
 
 #include "spc/Target/ISA.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -689,42 +690,45 @@ static Expected<Struct> decodeStruct(WordReader &r) {
   return s;
 }
 
-/// The dtypes each VEC function accepts (ISA §4.7 table).
-static Error checkVecTypes(const Vec &v) {
-  DType s = v.srcType, d = v.dstType;
-  auto name = getName(v.func);
-  auto bad = [&](llvm::StringRef need) {
-    return fieldError(llvm::formatv("VEC {0} with {1} -> {2}: needs {3} "
-                                    "(ISA §4.7)",
-                                    name, getName(s), getName(d), need));
+std::optional<llvm::StringRef> isa::checkVecTypes(VecFunc func, DType src,
+                                                 DType dst) {
+  auto sameOf = [&](std::initializer_list<DType> types,
+                    llvm::StringRef rule) -> std::optional<llvm::StringRef> {
+    if (src == dst && llvm::is_contained(types, src))
+      return std::nullopt;
+    return rule;
   };
-  switch (v.func) {
+  switch (func) {
   case VecFunc::Copy:
-    return s == d ? Error::success() : bad("equal types");
+    return sameOf({DType::F32, DType::I8, DType::I32},
+                  "one type for source and destination");
   case VecFunc::Add:
   case VecFunc::Sub:
   case VecFunc::Mul:
   case VecFunc::Neg:
   case VecFunc::Abs:
   case VecFunc::RSum:
-    return s == d && s != DType::I8 ? Error::success() : bad("f32 or i32");
+    return sameOf({DType::F32, DType::I32}, "f32 or i32");
   case VecFunc::Max:
   case VecFunc::Min:
   case VecFunc::Relu:
   case VecFunc::RMax:
   case VecFunc::RMin:
-    return s == d ? Error::success() : bad("equal types");
+    return sameOf({DType::F32, DType::I32, DType::I8}, "f32, i32 or i8");
   case VecFunc::Quant:
-    return s == DType::F32 && d == DType::I8 ? Error::success()
-                                             : bad("f32 -> i8");
+    if (src == DType::F32 && dst == DType::I8)
+      return std::nullopt;
+    return llvm::StringRef("f32 -> i8");
   case VecFunc::Dequant:
-    return s != DType::F32 && d == DType::F32 ? Error::success()
-                                              : bad("i8 or i32 -> f32");
+    if (src != DType::F32 && dst == DType::F32)
+      return std::nullopt;
+    return llvm::StringRef("i8 -> f32 or i32 -> f32");
   case VecFunc::Requant:
-    return s == DType::I32 && d == DType::I8 ? Error::success()
-                                             : bad("i32 -> i8");
+    if (src == DType::I32 && dst == DType::I8)
+      return std::nullopt;
+    return llvm::StringRef("i32 -> i8");
   default:
-    return s == DType::F32 && d == DType::F32 ? Error::success() : bad("f32");
+    return sameOf({DType::F32}, "f32");
   }
 }
 
@@ -760,8 +764,12 @@ static Expected<Vec> decodeVec(WordReader &r) {
     return dst.takeError();
   v.srcType = *src;
   v.dstType = *dst;
-  if (auto err = checkVecTypes(v))
-    return std::move(err);
+  if (std::optional<llvm::StringRef> rule =
+          checkVecTypes(v.func, v.srcType, v.dstType))
+    return fieldError(llvm::formatv("VEC {0} with {1} -> {2}: needs {3} "
+                                    "(ISA §4.7)",
+                                    getName(v.func), getName(v.srcType),
+                                    getName(v.dstType), *rule));
   v.rows = r.u16(4);
   v.cols = r.u16(6);
   if (v.rows == 0 || v.cols == 0)

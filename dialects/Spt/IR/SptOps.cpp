@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "spc/Dialect/Spt/IR/Spt.h"
+#include "spc/Target/ISA.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -409,14 +410,14 @@ LogicalResult QueueOp::verifyRegions() {
     return success();
   Block &block = getBody().front();
   for (Operation &op : block) {
-    if (!isa<InstructionOpInterface>(op))
+    if (!llvm::isa<InstructionOpInterface>(op))
       return op.emitOpError()
              << "is not an instruction; an spt.queue holds only instructions";
     // ISA §2: END is the last instruction and appears nowhere else.
-    if (isa<EndOp>(op) && &op != &block.back())
+    if (llvm::isa<EndOp>(op) && &op != &block.back())
       return op.emitOpError() << "must be the last instruction of its queue";
   }
-  if (!block.empty() && !isa<EndOp>(block.back()))
+  if (!block.empty() && !llvm::isa<EndOp>(block.back()))
     return emitOpError() << "is not empty, so it must end with spt.end";
   return success();
 }
@@ -645,56 +646,20 @@ static VecKind getVecKind(VecFunc func) {
   }
 }
 
-/// The type column of ISA §4.7's table: whether `func` runs from `src` to
-/// `dst`, and if not, what it accepts.
-static bool isValidVecTyping(VecFunc func, DType src, DType dst,
-                             StringRef &expected) {
-  auto sameOf = [&](std::initializer_list<DType> types, StringRef text) {
-    expected = text;
-    return src == dst && llvm::is_contained(types, src);
-  };
-  switch (func) {
-  case VecFunc::Copy:
-    expected = "one type for source and destination";
-    return src == dst;
-  case VecFunc::Add:
-  case VecFunc::Sub:
-  case VecFunc::Mul:
-  case VecFunc::Neg:
-  case VecFunc::Abs:
-  case VecFunc::RSum:
-    return sameOf({DType::F32, DType::I32}, "f32 or i32");
-  case VecFunc::Max:
-  case VecFunc::Min:
-  case VecFunc::Relu:
-  case VecFunc::RMax:
-  case VecFunc::RMin:
-    return sameOf({DType::F32, DType::I32, DType::I8}, "f32, i32 or i8");
-  case VecFunc::Quant:
-    expected = "f32 -> i8";
-    return src == DType::F32 && dst == DType::I8;
-  case VecFunc::Dequant:
-    expected = "i8 -> f32 or i32 -> f32";
-    return (src == DType::I8 || src == DType::I32) && dst == DType::F32;
-  case VecFunc::Requant:
-    expected = "i32 -> i8";
-    return src == DType::I32 && dst == DType::I8;
-  default:
-    return sameOf({DType::F32}, "f32");
-  }
-}
-
 LogicalResult VecOp::verify() {
   if (getRows() < 1 || getCols() < 1)
     return emitOpError() << "rows and cols must be at least 1";
   if (failed(verifyBuffer(*this, "dst buffer", getDstBuffer())) ||
       failed(verifyBuffer(*this, "src1 buffer", getSrc1Buffer())))
     return failure();
-  StringRef expected;
-  if (!isValidVecTyping(getFunc(), getSrcType(), getDstType(), expected)) {
+  // The codes of the spt enums are the ISA's (ISA §1.1, §4.7).
+  if (std::optional<StringRef> expected = spc::isa::checkVecTypes(
+          static_cast<spc::isa::VecFunc>(getFunc()),
+          static_cast<spc::isa::DType>(getSrcType()),
+          static_cast<spc::isa::DType>(getDstType()))) {
     InFlightDiagnostic diag = emitOpError()
                               << "'" << stringifyVecFunc(getFunc())
-                              << "' takes " << expected << ", got "
+                              << "' takes " << *expected << ", got "
                               << stringifyDType(getSrcType());
     if (getSrcType() != getDstType())
       diag << " -> " << stringifyDType(getDstType());

@@ -110,6 +110,10 @@ enum class VecFuncKind { Unary, Binary, Reduction, Quantization };
 VecFuncKind getVecFuncKind(VecFunc func);
 /// Every VEC function, in code order.
 llvm::ArrayRef<VecFunc> getAllVecFuncs();
+/// The source and destination types of ISA §4.7's table: none when `func`
+/// accepts `src -> dst`, else the rule it breaks ("f32 or i32", ...).
+std::optional<llvm::StringRef> checkVecTypes(VecFunc func, DType src,
+                                             DType dst);
 
 /// `LOAD` and `STORE` (ISA §3.1).
 struct Dma {
