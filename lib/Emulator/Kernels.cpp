@@ -100,6 +100,8 @@ template <typename V, typename T> SPC_INLINE void vstore(T *p, V v) {
 
 /// Work (multiply-adds) above which a tile is split over threads.
 constexpr size_t kParallelWork = size_t(1) << 20;
+/// Weight elements above which packing is split over threads.
+constexpr size_t kParallelPack = size_t(1) << 16;
 
 /// Panel width (NR) and register-block height (MR) of each level.
 template <typename T> struct Shape;
@@ -229,16 +231,32 @@ uint64_t packImpl(size_t N, size_t K, PackedW<T> &out, F rowLoad) {
   out.data.resize(panels * K * nr);
   if (N % nr)
     std::fill(out.data.begin() + (panels - 1) * K * nr, out.data.end(), T(0));
-  static thread_local std::vector<T> row;
-  row.resize(K);
-  uint64_t nonZeros = 0;
-  for (size_t n = 0; n < N; ++n) {
-    nonZeros += rowLoad(n, row.data());
-    T *dst = out.data.data() + (n / nr) * K * nr + n % nr;
-    const T *src = row.data();
-    for (size_t k = 0; k < K; ++k)
-      dst[k * nr] = src[k];
+  // Panels are independent: large weights are packed on all threads, each
+  // panel counting its own non-zeros (summed in panel order afterwards).
+  T *packed = out.data.data();
+  std::vector<uint64_t> panelNonZeros(panels, 0);
+  auto packPanel = [&, packed](size_t p) {
+    static thread_local std::vector<T> row;
+    row.resize(K);
+    uint64_t nonZeros = 0;
+    for (size_t n = p * nr, end = std::min(N, n + nr); n < end; ++n) {
+      nonZeros += rowLoad(n, row.data());
+      T *dst = packed + p * K * nr + n % nr;
+      const T *src = row.data();
+      for (size_t k = 0; k < K; ++k)
+        dst[k * nr] = src[k];
+    }
+    panelNonZeros[p] = nonZeros;
+  };
+  if (N * K < kParallelPack || panels < 2) {
+    for (size_t p = 0; p < panels; ++p)
+      packPanel(p);
+  } else {
+    llvm::parallelFor(0, panels, packPanel);
   }
+  uint64_t nonZeros = 0;
+  for (uint64_t count : panelNonZeros)
+    nonZeros += count;
   return nonZeros;
 }
 

@@ -78,7 +78,9 @@ struct Shape3 {
 std::vector<Shape3> shapes(std::mt19937 &rng) {
   std::vector<Shape3> s = {{1, 1, 1},   {1, 37, 5},  {5, 1, 9},
                            {7, 33, 1},  {9, 17, 3},  {13, 64, 31},
-                           {64, 48, 40}, {70, 100, 70}, {128, 96, 160}};
+                           {64, 48, 40}, {70, 100, 70}, {128, 96, 160},
+                           // Large enough to pack and multiply on threads.
+                           {40, 300, 250}};
   for (int i = 0; i < 6; ++i)
     s.push_back({1 + rng() % 40, 1 + rng() % 70, 1 + rng() % 50});
   return s;
