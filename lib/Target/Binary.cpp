@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "spc/Target/Binary.h"
+#include "spc/Target/Packing.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/CRC.h"
@@ -27,6 +28,8 @@
 
 using namespace spc;
 using namespace spc::binary;
+using packing::getNMMetaBytesPerRow;
+using packing::getNMValuesPerRow;
 using llvm::Error;
 using llvm::Expected;
 namespace endian = llvm::support::endian;
@@ -79,21 +82,6 @@ bool Program::operator==(const Program &o) const {
 //===----------------------------------------------------------------------===//
 
 static uint64_t alignTo4(uint64_t value) { return llvm::alignTo(value, 4); }
-
-/// Bits per N:M index (ISA §6.4.1).
-static unsigned getIndexBits(unsigned m) {
-  return std::max(1u, llvm::Log2_32_Ceil(m));
-}
-
-/// Stored values per row of an N:M packing.
-static uint64_t getNMValuesPerRow(uint64_t cols, unsigned n, unsigned m) {
-  return cols / m * n;
-}
-
-/// Metadata bytes per row of an N:M packing.
-static uint64_t getNMMetaBytesPerRow(uint64_t cols, unsigned n, unsigned m) {
-  return llvm::divideCeil(getNMValuesPerRow(cols, n, m) * getIndexBits(m), 8);
-}
 
 //===----------------------------------------------------------------------===//
 // Writing
