@@ -14,6 +14,8 @@
 #include "Kernels.h"
 #include "Machine.h"
 
+#include "spc/Target/Packing.h"
+
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MathExtras.h"
@@ -205,10 +207,6 @@ unsigned readBits(const uint8_t *p, uint64_t pos, unsigned bits) {
   return v;
 }
 
-unsigned nmIndexBits(unsigned m) {
-  return std::max(1u, unsigned(Log2_32_Ceil(m)));
-}
-
 Error executeLoadDecomp(const isa::Instruction &inst, Machine &m,
                         Cost &cost) {
   const isa::LoadDecomp &d = inst.get<isa::LoadDecomp>();
@@ -231,8 +229,8 @@ Error executeLoadDecomp(const isa::Instruction &inst, Machine &m,
                                unsigned(d.n), unsigned(d.m),
                                (unsigned long long)cols);
     uint64_t groups = cols / d.m;
-    unsigned b = nmIndexBits(d.m);
-    uint64_t metaRow = ceilDiv(groups * d.n * b, 8);
+    unsigned b = packing::getIndexBits(d.m);
+    uint64_t metaRow = packing::getNMMetaBytesPerRow(cols, d.n, d.m);
     valueBytes = rows * groups * d.n * es;
     metaBytes = rows * metaRow;
     if (Error e = checkDram(d.dramAddr, d.dramAddr + valueBytes,
@@ -459,9 +457,9 @@ Error executeGemmTyped(const isa::Instruction &inst, Machine &m, Cost &cost) {
       if (!n || !mm || K % mm)
         return createStringError("bad N:M pattern %u:%u for K = %llu", n, mm,
                                  (unsigned long long)K);
-      uint64_t groups = K / mm, perRow = groups * n;
-      unsigned b = nmIndexBits(mm);
-      uint64_t metaRow = ceilDiv(perRow * b, 8);
+      uint64_t groups = K / mm, perRow = packing::getNMValuesPerRow(K, n, mm);
+      unsigned b = packing::getIndexBits(mm);
+      uint64_t metaRow = packing::getNMMetaBytesPerRow(K, n, mm);
       if (Error e = checkRange(
               isa::Buffer::Wgt, g.wgtAddr,
               int64_t(g.wgtAddr + es * ((N - 1) * g.wgtRowStride + perRow)),

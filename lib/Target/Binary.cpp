@@ -78,12 +78,6 @@ bool Program::operator==(const Program &o) const {
 }
 
 //===----------------------------------------------------------------------===//
-// Packed sizes (ISA §6.4)
-//===----------------------------------------------------------------------===//
-
-static uint64_t alignTo4(uint64_t value) { return llvm::alignTo(value, 4); }
-
-//===----------------------------------------------------------------------===//
 // Writing
 //===----------------------------------------------------------------------===//
 
@@ -306,17 +300,15 @@ static bool inRange(uint64_t begin, uint64_t size, uint64_t limit) {
   return begin <= limit && size <= limit - begin;
 }
 
-/// The packed size of a constant's parts (ISA §6.4.4), checking the data that
-/// fixes the size of bitmap and CSR constants. Returns an error message.
+/// Checks that a constant's data has the packed size of its format (ISA
+/// §6.4.4) and, for CSR, valid row pointers and indices. Returns an error
+/// message.
 static std::optional<std::string> checkConstantData(const Constant &c) {
-  unsigned es = isa::elementSize(c.dtype);
-  uint64_t rows = c.rows, cols = c.cols;
-  uint64_t expected = 0;
+  uint64_t rows = c.rows, cols = c.cols, nonZeros = 0;
   switch (c.format) {
   case isa::Format::Dense:
-    expected = rows * cols * es;
     break;
-  case isa::Format::NM: {
+  case isa::Format::NM:
     if (c.n < 1 || c.n > c.m || c.m > 256)
       return llvm::formatv("invalid N:M pattern {0}:{1} (ISA §6.4.1)", c.n,
                            c.m)
@@ -325,70 +317,36 @@ static std::optional<std::string> checkConstantData(const Constant &c) {
       return llvm::formatv("cols {0} is not a multiple of m {1} (ISA §6.4.1)",
                            cols, c.m)
           .str();
-    expected = alignTo4(rows * getNMValuesPerRow(cols, c.n, c.m) * es) +
-               rows * getNMMetaBytesPerRow(cols, c.n, c.m);
     break;
-  }
-  case isa::Format::Bitmap: {
-    uint64_t bitmapBytes = rows * llvm::divideCeil(cols, 8);
-    if (c.data.size() < bitmapBytes)
-      return llvm::formatv("{0} bytes cannot hold a {1}x{2} bitmap", c.data.size(),
-                           rows, cols)
+  case isa::Format::Bitmap:
+    if (c.data.size() < rows * llvm::divideCeil(cols, 8))
+      return llvm::formatv("{0} bytes cannot hold a {1}x{2} bitmap",
+                           c.data.size(), rows, cols)
           .str();
-    uint64_t stored = 0;
-    for (uint64_t r = 0; r < rows; ++r)
-      for (uint64_t col = 0; col < cols; ++col) {
-        uint64_t bit = r * llvm::divideCeil(cols, 8) * 8 + col;
-        stored += (c.data[bit / 8] >> (bit % 8)) & 1;
-      }
-    expected = alignTo4(bitmapBytes) + stored * es;
+    nonZeros = packing::countBitmap(c.data, rows, cols);
     break;
-  }
-  case isa::Format::CSR: {
-    uint64_t ptrBytes = (rows + 1) * 4;
-    if (c.data.size() < ptrBytes)
+  case isa::Format::CSR:
+    if (c.data.size() < (rows + 1) * 4)
       return llvm::formatv("{0} bytes cannot hold {1} row pointers",
                            c.data.size(), rows + 1)
           .str();
-    uint32_t previous = 0;
-    for (uint64_t r = 0; r <= rows; ++r) {
-      uint32_t ptr = endian::read32le(&c.data[r * 4]);
-      if ((r == 0 && ptr != 0) || ptr < previous)
-        return llvm::formatv("row pointer {0} is {1}: pointers start at 0 "
-                             "and never decrease (ISA §6.4.3)",
-                             r, ptr)
-            .str();
-      previous = ptr;
-    }
-    uint64_t nnz = previous;
-    uint64_t idxBegin = alignTo4(ptrBytes);
-    expected = alignTo4(idxBegin + nnz * 2) + nnz * es;
-    if (c.data.size() != expected)
-      break;
-    for (uint64_t r = 0; r < rows; ++r) {
-      uint32_t begin = endian::read32le(&c.data[r * 4]);
-      uint32_t end = endian::read32le(&c.data[(r + 1) * 4]);
-      for (uint32_t e = begin; e < end; ++e) {
-        uint16_t idx = endian::read16le(&c.data[idxBegin + 2 * uint64_t(e)]);
-        uint16_t prev =
-            e > begin ? endian::read16le(&c.data[idxBegin + 2 * uint64_t(e - 1)])
-                      : 0;
-        if (idx >= cols || (e > begin && idx <= prev))
-          return llvm::formatv("row {0}: column index {1} is out of range or "
-                               "not increasing (ISA §6.4.3)",
-                               r, idx)
-              .str();
-      }
-    }
+    if (llvm::Error err = packing::checkCSRPointers(c.data, rows))
+      return llvm::toString(std::move(err));
+    nonZeros = endian::read32le(&c.data[rows * 4]);
     break;
   }
-  }
+  uint64_t expected =
+      packing::getLayout(c.format, c.dtype, rows, cols, c.n, c.m, nonZeros)
+          .totalBytes;
   if (c.data.size() != expected)
     return llvm::formatv("holds {0} bytes, but a {1} {2}x{3} {4} constant "
                          "needs {5} (ISA §6.4.4)",
                          c.data.size(), isa::getName(c.format), rows, cols,
                          isa::getName(c.dtype), expected)
         .str();
+  if (c.format == isa::Format::CSR)
+    if (llvm::Error err = packing::checkCSRIndices(c.data, rows, cols))
+      return llvm::toString(std::move(err));
   return std::nullopt;
 }
 

@@ -12,7 +12,6 @@
 #include "spc/Target/ISA.h"
 
 #include "llvm/ADT/STLExtras.h"
-#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -177,96 +176,71 @@ llvm::ArrayRef<VecFunc> isa::getAllVecFuncs() {
   return all;
 }
 
-llvm::StringRef isa::getName(VecFunc func) {
-  for (auto [candidate, name] : kVecFuncNames)
-    if (candidate == func)
+/// The names of DType, Buffer, Queue and Format, as ISA.md spells them.
+static constexpr std::pair<DType, const char *> kDTypeNames[] = {
+    {DType::F32, "f32"}, {DType::I8, "i8"}, {DType::I32, "i32"}};
+static constexpr std::pair<Buffer, const char *> kBufferNames[] = {
+    {Buffer::None, "none"},
+    {Buffer::Wgt, "wgt"},
+    {Buffer::Act, "act"},
+    {Buffer::Acc, "acc"}};
+static constexpr std::pair<Queue, const char *> kQueueNames[] = {
+    {Queue::Load, "load"}, {Queue::Compute, "compute"}, {Queue::Store, "store"}};
+static constexpr std::pair<Format, const char *> kFormatNames[] = {
+    {Format::Dense, "dense"},
+    {Format::NM, "nm"},
+    {Format::Bitmap, "bitmap"},
+    {Format::CSR, "csr"}};
+
+/// The name of `value` in one of the tables above ("?" for a code that is
+/// not in it).
+template <typename E, size_t N>
+static llvm::StringRef lookupName(const std::pair<E, const char *> (&table)[N],
+                                  E value) {
+  for (auto [candidate, name] : table)
+    if (candidate == value)
       return name;
   return "?";
 }
 
-std::optional<VecFunc> isa::parseVecFunc(llvm::StringRef name) {
-  for (auto [func, candidate] : kVecFuncNames)
-    if (name.equals_insensitive(candidate))
-      return func;
+/// The value named `name` in one of the tables above; VEC mnemonics match in
+/// any case, the other names exactly.
+template <typename E, size_t N>
+static std::optional<E>
+lookupValue(const std::pair<E, const char *> (&table)[N], llvm::StringRef name,
+            bool ignoreCase = false) {
+  for (auto [value, candidate] : table)
+    if (ignoreCase ? name.equals_insensitive(candidate) : name == candidate)
+      return value;
   return std::nullopt;
 }
 
+llvm::StringRef isa::getName(VecFunc func) {
+  return lookupName(kVecFuncNames, func);
+}
+std::optional<VecFunc> isa::parseVecFunc(llvm::StringRef name) {
+  return lookupValue(kVecFuncNames, name, /*ignoreCase=*/true);
+}
 llvm::StringRef isa::getName(DType type) {
-  switch (type) {
-  case DType::F32:
-    return "f32";
-  case DType::I8:
-    return "i8";
-  case DType::I32:
-    return "i32";
-  }
-  return "?";
+  return lookupName(kDTypeNames, type);
 }
-
 std::optional<DType> isa::parseDType(llvm::StringRef name) {
-  return llvm::StringSwitch<std::optional<DType>>(name)
-      .Case("f32", DType::F32)
-      .Case("i8", DType::I8)
-      .Case("i32", DType::I32)
-      .Default(std::nullopt);
+  return lookupValue(kDTypeNames, name);
 }
-
 llvm::StringRef isa::getName(Buffer buffer) {
-  switch (buffer) {
-  case Buffer::None:
-    return "none";
-  case Buffer::Wgt:
-    return "wgt";
-  case Buffer::Act:
-    return "act";
-  case Buffer::Acc:
-    return "acc";
-  }
-  return "?";
+  return lookupName(kBufferNames, buffer);
 }
-
 std::optional<Buffer> isa::parseBuffer(llvm::StringRef name) {
-  return llvm::StringSwitch<std::optional<Buffer>>(name)
-      .Case("none", Buffer::None)
-      .Case("wgt", Buffer::Wgt)
-      .Case("act", Buffer::Act)
-      .Case("acc", Buffer::Acc)
-      .Default(std::nullopt);
+  return lookupValue(kBufferNames, name);
 }
-
 llvm::StringRef isa::getName(Queue queue) {
-  switch (queue) {
-  case Queue::Load:
-    return "load";
-  case Queue::Compute:
-    return "compute";
-  case Queue::Store:
-    return "store";
-  }
-  return "?";
+  return lookupName(kQueueNames, queue);
 }
-
 llvm::StringRef isa::getName(Format format) {
-  switch (format) {
-  case Format::Dense:
-    return "dense";
-  case Format::NM:
-    return "nm";
-  case Format::Bitmap:
-    return "bitmap";
-  case Format::CSR:
-    return "csr";
-  }
-  return "?";
+  return lookupName(kFormatNames, format);
 }
-
 std::optional<Format> isa::parseFormat(llvm::StringRef name) {
-  return llvm::StringSwitch<std::optional<Format>>(name)
-      .Case("dense", Format::Dense)
-      .Case("nm", Format::NM)
-      .Case("bitmap", Format::Bitmap)
-      .Case("csr", Format::CSR)
-      .Default(std::nullopt);
+  return lookupValue(kFormatNames, name);
 }
 
 std::optional<Queue> isa::getQueue(Opcode opcode) {
@@ -289,6 +263,18 @@ std::optional<Queue> isa::getQueue(Opcode opcode) {
   return std::nullopt;
 }
 
+uint8_t isa::getInvalidDeps(Queue queue) {
+  switch (queue) {
+  case Queue::Load:
+    return PopPrev | PushPrev;
+  case Queue::Store:
+    return PopNext | PushNext;
+  case Queue::Compute:
+    break;
+  }
+  return 0;
+}
+
 Error isa::verifyQueuePlacement(const Instruction &inst, Queue queue) {
   std::optional<Queue> home = getQueue(inst.opcode);
   if (home && *home != queue)
@@ -301,14 +287,13 @@ Error isa::verifyQueuePlacement(const Instruction &inst, Queue queue) {
     return llvm::createStringError("deps bits 4-7 must be zero (ISA §1.2)");
   if (inst.opcode == Opcode::End && inst.deps != 0)
     return llvm::createStringError("END carries no deps (ISA §3.3)");
-  if (queue == Queue::Load && (inst.deps & (PopPrev | PushPrev)))
+  if (inst.deps & getInvalidDeps(queue))
     return llvm::createStringError(
-        "the load queue has no previous queue: pop_prev and push_prev are "
-        "invalid (ISA §1.2)");
-  if (queue == Queue::Store && (inst.deps & (PopNext | PushNext)))
-    return llvm::createStringError(
-        "the store queue has no next queue: pop_next and push_next are "
-        "invalid (ISA §1.2)");
+        queue == Queue::Load
+            ? "the load queue has no previous queue: pop_prev and push_prev "
+              "are invalid (ISA §1.2)"
+            : "the store queue has no next queue: pop_next and push_next are "
+              "invalid (ISA §1.2)");
   return Error::success();
 }
 

@@ -63,6 +63,51 @@ Layout packing::getLayout(isa::Format format, isa::DType dtype, uint64_t rows,
   return l;
 }
 
+uint64_t packing::countBitmap(llvm::ArrayRef<uint8_t> bitmap, uint64_t rows,
+                              uint64_t cols) {
+  uint64_t rowBytes = llvm::divideCeil(cols, 8), count = 0;
+  for (uint64_t r = 0; r < rows; ++r)
+    for (uint64_t c = 0; c < cols; ++c)
+      count += (bitmap[r * rowBytes + c / 8] >> (c % 8)) & 1;
+  return count;
+}
+
+Error packing::checkCSRPointers(llvm::ArrayRef<uint8_t> data, uint64_t rows) {
+  uint32_t previous = 0;
+  for (uint64_t r = 0; r <= rows; ++r) {
+    uint32_t ptr = endian::read32le(data.data() + r * 4);
+    if ((r == 0 && ptr != 0) || ptr < previous)
+      return llvm::createStringError(
+          llvm::formatv("row pointer {0} is {1}: pointers start at 0 and "
+                        "never decrease (ISA §6.4.3)",
+                        r, ptr)
+              .str());
+    previous = ptr;
+  }
+  return Error::success();
+}
+
+Error packing::checkCSRIndices(llvm::ArrayRef<uint8_t> data, uint64_t rows,
+                               uint64_t cols) {
+  uint64_t indices = llvm::alignTo((rows + 1) * 4, 4);
+  for (uint64_t r = 0; r < rows; ++r) {
+    uint32_t begin = endian::read32le(data.data() + r * 4);
+    uint32_t end = endian::read32le(data.data() + (r + 1) * 4);
+    for (uint32_t e = begin; e < end; ++e) {
+      uint16_t c = endian::read16le(data.data() + indices + 2 * uint64_t(e));
+      if (c >= cols ||
+          (e > begin &&
+           c <= endian::read16le(data.data() + indices + 2 * uint64_t(e - 1))))
+        return llvm::createStringError(
+            llvm::formatv("row {0}: column index {1} is out of range or not "
+                          "increasing (ISA §6.4.3)",
+                          r, c)
+                .str());
+    }
+  }
+  return Error::success();
+}
+
 /// Whether the element at `p` compares unequal to zero.
 static bool isNonZero(const uint8_t *p, isa::DType dtype) {
   switch (dtype) {
@@ -248,11 +293,8 @@ packing::unpack(llvm::ArrayRef<uint8_t> data, isa::DType dtype, uint64_t rows,
     uint64_t rowBytes = llvm::divideCeil(cols, 8);
     if (data.size() < rows * rowBytes)
       return sizeError(rows * rowBytes);
-    uint64_t nonZeros = 0;
-    for (uint64_t r = 0; r < rows; ++r)
-      for (uint64_t c = 0; c < cols; ++c)
-        nonZeros += (data[r * rowBytes + c / 8] >> (c % 8)) & 1;
-    Layout l = getLayout(format, dtype, rows, cols, n, m, nonZeros);
+    Layout l = getLayout(format, dtype, rows, cols, n, m,
+                         countBitmap(data, rows, cols));
     if (data.size() != l.totalBytes)
       return sizeError(l.totalBytes);
     uint64_t value = 0;
@@ -266,30 +308,21 @@ packing::unpack(llvm::ArrayRef<uint8_t> data, isa::DType dtype, uint64_t rows,
   case isa::Format::CSR: {
     if (data.size() < (rows + 1) * 4)
       return sizeError((rows + 1) * 4);
+    if (Error err = checkCSRPointers(data, rows))
+      return std::move(err);
     uint64_t nonZeros = endian::read32le(data.data() + rows * 4);
     Layout l = getLayout(format, dtype, rows, cols, n, m, nonZeros);
     if (data.size() != l.totalBytes)
       return sizeError(l.totalBytes);
-    for (uint64_t r = 0; r < rows; ++r) {
-      uint32_t begin = endian::read32le(data.data() + r * 4);
-      uint32_t end = endian::read32le(data.data() + (r + 1) * 4);
-      if (begin > end || end > nonZeros || (r == 0 && begin != 0))
-        return patternError(llvm::formatv(
-            "row pointer {0} is out of order (ISA §6.4.3)", r));
-      for (uint32_t e = begin; e < end; ++e) {
-        uint16_t c = endian::read16le(data.data() + l.secondOffset + e * 2);
-        if (c >= cols ||
-            (e > begin &&
-             c <= endian::read16le(data.data() + l.secondOffset +
-                                   (e - 1) * 2)))
-          return patternError(llvm::formatv(
-              "row {0}: column index {1} is out of range or not increasing "
-              "(ISA §6.4.3)",
-              r, c));
-        std::memcpy(element(r, c),
+    if (Error err = checkCSRIndices(data, rows, cols))
+      return std::move(err);
+    for (uint64_t r = 0; r < rows; ++r)
+      for (uint32_t e = endian::read32le(data.data() + r * 4),
+                    end = endian::read32le(data.data() + (r + 1) * 4);
+           e < end; ++e)
+        std::memcpy(element(r, endian::read16le(data.data() + l.secondOffset +
+                                                 2 * uint64_t(e))),
                     data.data() + l.thirdOffset + uint64_t(e) * es, es);
-      }
-    }
     return dense;
   }
   }

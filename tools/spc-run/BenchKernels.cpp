@@ -16,9 +16,11 @@
 #include "spc/Emulator/Emulator.h"
 #include "spc/Target/Binary.h"
 #include "spc/Target/ISA.h"
+#include "spc/Target/Packing.h"
 #include "spc/Target/TargetDescription.h"
 
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Endian.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MathExtras.h"
@@ -76,39 +78,6 @@ Instruction gemm(isa::Gemm::Kind kind, DType dt, uint16_t M, uint16_t N,
               : kind == isa::Gemm::Kind::NM  ? Opcode::GemmNM
                                              : Opcode::GemmSparse;
   return {op, deps, g};
-}
-
-void pushF32(std::vector<uint8_t> &out, ArrayRef<float> values) {
-  size_t at = out.size();
-  out.resize(at + 4 * values.size());
-  std::memcpy(out.data() + at, values.data(), 4 * values.size());
-}
-
-/// CSR image of ISA §6.4.3 for a rows x cols f32 matrix.
-std::vector<uint8_t> packCSR(const std::vector<float> &w, unsigned rows,
-                             unsigned cols, uint32_t &idxOff,
-                             uint32_t &valOff) {
-  std::vector<uint32_t> ptr = {0};
-  std::vector<uint16_t> idx;
-  std::vector<float> vals;
-  for (unsigned r = 0; r < rows; ++r) {
-    for (unsigned c = 0; c < cols; ++c)
-      if (w[r * cols + c] != 0.0f) {
-        idx.push_back(uint16_t(c));
-        vals.push_back(w[r * cols + c]);
-      }
-    ptr.push_back(uint32_t(idx.size()));
-  }
-  std::vector<uint8_t> out(4 * ptr.size());
-  std::memcpy(out.data(), ptr.data(), out.size());
-  idxOff = uint32_t(out.size());
-  out.resize(idxOff + 2 * idx.size());
-  if (!idx.empty())
-    std::memcpy(out.data() + idxOff, idx.data(), 2 * idx.size());
-  out.resize(alignTo(out.size(), 4));
-  valOff = uint32_t(out.size());
-  pushF32(out, vals);
-  return out;
 }
 
 //===----------------------------------------------------------------------===//
@@ -275,21 +244,22 @@ int runBench() {
                            {16, 128, "relaxed-nm"}}) {
     if (K % m)
       continue;
-    unsigned perRow = K / m * n, b = std::max(1u, Log2_32_Ceil(m));
-    unsigned metaRow = (perRow * b + 7) / 8;
-    std::vector<uint8_t> img = denseWeights(4);
-    img.resize(size_t(N) * perRow * 4);
-    uint32_t metaAddr = uint32_t(img.size());
-    img.resize(img.size() + size_t(N) * metaRow);
-    for (unsigned r = 0; r < N; ++r)
-      for (unsigned e = 0; e < perRow; ++e) {
-        unsigned idx = e % n; // positions 0..n-1 of each group
-        for (unsigned i = 0; i < b; ++i)
-          if ((idx >> i) & 1) {
-            uint64_t bit = uint64_t(e) * b + i;
-            img[metaAddr + r * metaRow + bit / 8] |= uint8_t(1u << (bit % 8));
-          }
-      }
+    // Positions 0..n-1 of every group hold values, packed as ISA §6.4.1.
+    std::vector<uint8_t> values = denseWeights(4), dense(size_t(N) * K * 4, 0);
+    for (size_t e = 0, r = 0; r < N; ++r)
+      for (size_t k = 0; k < K; ++k)
+        if (k % m < n)
+          std::memcpy(&dense[(r * K + k) * 4], &values[4 * e++], 4);
+    auto img = packing::pack(dense, DType::F32, N, K, isa::Format::NM, n, m);
+    if (!img) {
+      WithColor::error() << toString(img.takeError()) << "\n";
+      return 1;
+    }
+    packing::Layout layout =
+        packing::getLayout(isa::Format::NM, DType::F32, N, K, n, m, 0);
+    unsigned perRow = unsigned(packing::getNMValuesPerRow(K, n, m));
+    uint32_t metaAddr = uint32_t(layout.secondOffset);
+    uint32_t metaRow = uint32_t(packing::getNMMetaBytesPerRow(K, n, m));
     Instruction g = gemm(K_::NM, DType::F32, M, N, K);
     auto &gg = g.get<isa::Gemm>();
     gg.wgtRowStride = perRow;
@@ -297,7 +267,7 @@ int runBench() {
     gg.metaRowStride = metaRow;
     gg.wN = uint16_t(n);
     gg.wM = uint16_t(m);
-    if (measure(formatv("GEMM.NM {0}:{1} f32", n, m).str(), tgt, img, g,
+    if (measure(formatv("GEMM.NM {0}:{1} f32", n, m).str(), tgt, *img, g,
                 false))
       return 1;
   }
@@ -307,14 +277,22 @@ int runBench() {
     std::vector<float> w(size_t(N) * K);
     for (float &v : w)
       v = rng() % 10 ? 0.0f : 0.5f;
-    uint32_t idxOff, valOff;
-    std::vector<uint8_t> img = packCSR(w, N, K, idxOff, valOff);
+    auto img = packing::pack(
+        ArrayRef(reinterpret_cast<const uint8_t *>(w.data()), w.size() * 4),
+        DType::F32, N, K, isa::Format::CSR);
+    if (!img) {
+      WithColor::error() << toString(img.takeError()) << "\n";
+      return 1;
+    }
+    packing::Layout layout = packing::getLayout(
+        isa::Format::CSR, DType::F32, N, K, 0, 0,
+        support::endian::read32le(img->data() + size_t(N) * 4));
     Instruction g = gemm(K_::Sparse, DType::F32, M, N, K);
     auto &gg = g.get<isa::Gemm>();
-    gg.wgtAddr = valOff;
-    gg.metaAddr = idxOff;
+    gg.wgtAddr = uint32_t(layout.thirdOffset);
+    gg.metaAddr = uint32_t(layout.secondOffset);
     gg.metaRowStride = 0;
-    if (measure("GEMM.SP 90% f32", "high-sparsity", img, g, false))
+    if (measure("GEMM.SP 90% f32", "high-sparsity", *img, g, false))
       return 1;
   }
 

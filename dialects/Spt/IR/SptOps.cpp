@@ -225,15 +225,14 @@ LogicalResult spc::spt::detail::verifyInstruction(Operation *op) {
            << "belongs on the " << stringifyQueue(*required)
            << " queue, not the " << stringifyQueue(kind) << " queue";
   // ISA §1.2: the load queue has no previous queue, the store queue no next.
-  Deps deps = inst.getDeps();
-  if (kind == Queue::Load &&
-      bitEnumContainsAny(deps, Deps::PopPrev | Deps::PushPrev))
-    return op->emitOpError() << "pop_prev and push_prev are invalid on the "
-                                "load queue, which has no previous queue";
-  if (kind == Queue::Store &&
-      bitEnumContainsAny(deps, Deps::PopNext | Deps::PushNext))
-    return op->emitOpError() << "pop_next and push_next are invalid on the "
-                                "store queue, which has no next queue";
+  if (static_cast<uint8_t>(inst.getDeps()) &
+      spc::isa::getInvalidDeps(static_cast<spc::isa::Queue>(kind)))
+    return op->emitOpError()
+           << (kind == Queue::Load
+                   ? "pop_prev and push_prev are invalid on the load queue, "
+                     "which has no previous queue"
+                   : "pop_next and push_next are invalid on the store queue, "
+                     "which has no next queue");
   return success();
 }
 

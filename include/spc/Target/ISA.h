@@ -235,6 +235,10 @@ llvm::Expected<Instruction> decode(llvm::ArrayRef<uint8_t> word);
 /// The queue an opcode belongs to, or none for SYNC and END (any queue).
 std::optional<Queue> getQueue(Opcode opcode);
 
+/// The `deps` bits a queue has no channel for (ISA §1.2): the load queue has
+/// no previous queue and the store queue no next one.
+uint8_t getInvalidDeps(Queue queue);
+
 /// Checks the `deps` bits of ISA §1.2 and the queue placement of ISA §2.
 llvm::Error verifyQueuePlacement(const Instruction &inst, Queue queue);
 

@@ -48,6 +48,19 @@ uint64_t getNMMetaBytesPerRow(uint64_t cols, unsigned n, unsigned m);
 Layout getLayout(isa::Format format, isa::DType dtype, uint64_t rows,
                  uint64_t cols, unsigned n, unsigned m, uint64_t nonZeros);
 
+/// The number of set bits in the first `rows` rows of a `cols`-bit bitmap
+/// (ISA §6.4.2); `bitmap` holds at least rows * ceil(cols / 8) bytes.
+uint64_t countBitmap(llvm::ArrayRef<uint8_t> bitmap, uint64_t rows,
+                     uint64_t cols);
+
+/// Checks the `rows + 1` row pointers at the start of a CSR constant: they
+/// start at 0 and never decrease (ISA §6.4.3). `data` holds them.
+llvm::Error checkCSRPointers(llvm::ArrayRef<uint8_t> data, uint64_t rows);
+/// Checks the column indices of a CSR constant whose size matches its row
+/// pointers: below `cols` and strictly increasing within a row.
+llvm::Error checkCSRIndices(llvm::ArrayRef<uint8_t> data, uint64_t rows,
+                            uint64_t cols);
+
 /// Packs `dense` (rows x cols elements of `dtype`, row-major, little-endian)
 /// as `format`. N:M needs `cols` to be a multiple of `m` and fails, naming
 /// the row and group, when a group holds more than `n` non-zeros.
