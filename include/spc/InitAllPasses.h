@@ -12,6 +12,8 @@
 #ifndef SPC_INITALLPASSES_H
 #define SPC_INITALLPASSES_H
 
+#include "spc/Conversion/Passes.h"
+#include "spc/Conversion/Pipeline.h"
 #include "spc/Dialect/Spa/Transforms/Passes.h"
 
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
@@ -22,6 +24,8 @@ namespace spc {
 
 inline void registerAllPasses() {
   spa::registerSpaPasses();
+  registerConversionPasses();
+  registerCompilePipeline();
 
   // Generic transforms (canonicalize, cse, inline, symbol-dce, ...) and the
   // upstream tiling and bufferization passes the lowering pipeline builds on.

@@ -1,0 +1,41 @@
+//===- Pipeline.h - The spc-compile pass pipeline ---------------*- C++ -*-===//
+//
+// Part of the SPC project.
+//
+//===----------------------------------------------------------------------===//
+//
+// The pass pipeline from an imported spa function to an spt program: the one
+// `spc-compile` runs, also registered for spc-opt as
+// `--spc-compile-pipeline="target=NAME report=FILE"`.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SPC_CONVERSION_PIPELINE_H
+#define SPC_CONVERSION_PIPELINE_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+#include <string>
+
+namespace spc {
+
+struct CompilePipelineOptions
+    : public mlir::PassPipelineOptions<CompilePipelineOptions> {
+  Option<std::string> target{*this, "target",
+                             llvm::cl::desc("Target preset or file"),
+                             llvm::cl::init("dense-systolic")};
+  Option<std::string> report{
+      *this, "report", llvm::cl::desc("Write a JSON compile report here")};
+};
+
+/// canonicalize, spa-annotate-sparsity, convert-spa-to-spt.
+void buildCompilePipeline(mlir::OpPassManager &pm,
+                          const CompilePipelineOptions &options);
+
+/// Registers `spc-compile-pipeline`.
+void registerCompilePipeline();
+
+} // namespace spc
+
+#endif // SPC_CONVERSION_PIPELINE_H

@@ -1,0 +1,15 @@
+//===- EmitDataMovement.cpp ---------------------------------------------------===//
+//
+// Part of the SPC project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "CodeGen.h"
+
+using namespace mlir;
+using namespace spc;
+using namespace spc::codegen;
+
+LogicalResult codegen::emitDataMovement(Emitter &emitter, Operation *op) {
+  return emitNodeError(op) << "not supported on the accelerator yet";
+}

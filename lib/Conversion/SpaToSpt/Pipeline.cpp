@@ -1,0 +1,34 @@
+//===- Pipeline.cpp - The spc-compile pass pipeline -----------------------===//
+//
+// Part of the SPC project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "spc/Conversion/Pipeline.h"
+
+#include "spc/Conversion/Passes.h"
+#include "spc/Dialect/Spa/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void spc::buildCompilePipeline(OpPassManager &pm,
+                               const CompilePipelineOptions &options) {
+  OpPassManager &func = pm.nest<func::FuncOp>();
+  func.addPass(createCanonicalizerPass());
+  func.addPass(spa::createSpaAnnotateSparsity());
+  ConvertSpaToSptOptions convert;
+  convert.targetName = options.target;
+  convert.reportFile = options.report;
+  pm.addPass(createConvertSpaToSpt(convert));
+}
+
+void spc::registerCompilePipeline() {
+  PassPipelineRegistration<CompilePipelineOptions>(
+      "spc-compile-pipeline",
+      "Compile an imported spa function into an spt program (spc-compile)",
+      buildCompilePipeline);
+}
