@@ -33,7 +33,7 @@ export SPC_BUILD_DIR=$build_dir
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allow_user_poisoning=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
-"$root/scripts/build.sh" "${build_args[@]}" spc-opt spc-translate spc-objdump spc-run \
+"$root/scripts/build.sh" "${build_args[@]}" spc-opt spc-translate spc-compile spc-objdump spc-run \
   SPCUnitTests
 
 results="$build_dir/test-results.json"

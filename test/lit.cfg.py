@@ -38,6 +38,7 @@ tool_dirs = [config.spc_tools_dir, config.llvm_tools_dir]
 tools = [
     ToolSubst("spc-opt", extra_args=spc_opt_args, unresolved="fatal"),
     ToolSubst("spc-translate", unresolved="fatal"),
+    ToolSubst("spc-compile", unresolved="fatal"),
     ToolSubst("spc-objdump", unresolved="fatal"),
     ToolSubst("spc-run", unresolved="fatal"),
     ToolSubst("not", unresolved="fatal"),

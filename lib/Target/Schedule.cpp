@@ -7,6 +7,8 @@
 #include "spc/Target/Schedule.h"
 #include "spc/Target/Packing.h"
 
+#include "llvm/ADT/SmallVector.h"
+
 #include <algorithm>
 #include <cassert>
 
@@ -80,6 +82,29 @@ Scheduler::getAccesses(const Instruction &inst) const {
   return accesses;
 }
 
+int Scheduler::getAgent(int queue, const Instruction &inst) {
+  if (queue == kLoad)
+    return LoadDma;
+  if (queue == kStore)
+    return StoreDma;
+  switch (inst.opcode) {
+  case Opcode::Gemm:
+  case Opcode::GemmNM:
+  case Opcode::GemmSparse:
+    return Matrix;
+  case Opcode::Vec:
+    return Vector;
+  case Opcode::Struct:
+    return Structuring;
+  default:
+    return -1; // SYNC: every unit of its queue.
+  }
+}
+
+static int getQueueOf(int agent) {
+  return agent == 0 ? kLoad : agent == 4 ? kStore : kCompute;
+}
+
 void Scheduler::split(Space &space, uint64_t at) {
   auto next = space.upper_bound(at);
   if (next == space.begin()) {
@@ -91,24 +116,25 @@ void Scheduler::split(Space &space, uint64_t at) {
     space.emplace_hint(next, at, containing->second);
 }
 
-void Scheduler::track(const Access &access, int queue, int64_t pos,
-                      std::array<int64_t, kNumQueues> &waits) {
+void Scheduler::track(const Access &access, int agent, int64_t pos,
+                      Positions &waits) {
   if (access.begin >= access.end)
     return;
+  int queue = getQueueOf(agent);
   Space &space = spaces[access.space];
   split(space, access.begin);
   split(space, access.end);
   auto first = space.find(access.begin), last = space.find(access.end);
   for (auto it = first; it != last; ++it) {
     Segment &seg = it->second;
-    if (seg.writer >= 0 && seg.writerQueue != queue)
-      waits[seg.writerQueue] = std::max(waits[seg.writerQueue], seg.writer);
+    if (seg.writer >= 0 && getQueueOf(seg.writerAgent) != queue)
+      waits[seg.writerAgent] = std::max(waits[seg.writerAgent], seg.writer);
     if (access.write) {
-      for (int q = 0; q < int(kNumQueues); ++q)
-        if (q != queue)
-          waits[q] = std::max(waits[q], seg.readers[q]);
+      for (int other = 0; other < NumAgents; ++other)
+        if (getQueueOf(other) != queue)
+          waits[other] = std::max(waits[other], seg.readers[other]);
     } else {
-      seg.readers[queue] = pos;
+      seg.readers[agent] = pos;
     }
   }
   if (!access.write)
@@ -116,21 +142,71 @@ void Scheduler::track(const Access &access, int queue, int64_t pos,
   // The write orders everything before it: one segment remembers it.
   Segment written;
   written.writer = pos;
-  written.writerQueue = queue;
+  written.writerAgent = agent;
   space.erase(std::next(first), last);
   first->second = written;
 }
 
-void Scheduler::wait(int consumer, int64_t pos, int producer,
+void Scheduler::push(unsigned ch, int consumer, int64_t pos, int producer,
                      int64_t producerPos) {
-  unsigned ch = channel(producer, consumer);
-  if (producerPos <= lastPushed[ch])
-    return;
+  const Instruction &pusher = queues[producer][producerPos];
   queues[producer][producerPos].deps |= kPushFlag[ch];
   queues[consumer][pos].deps |= kPopFlag[ch];
   lastPushed[ch] = producerPos;
+  if (producer == kCompute) {
+    int agent = getAgent(kCompute, pusher);
+    (agent < 0 ? lastSyncPush[ch] : lastAgentPush[ch][agent]) = producerPos;
+  }
   pops[ch].emplace_back(producerPos, pos);
   ++numTokens;
+}
+
+void Scheduler::waitDma(int consumer, int64_t pos, int producer,
+                        int64_t producerPos) {
+  // One unit: the queue's instructions end in order.
+  unsigned ch = channel(producer, consumer);
+  if (producerPos > lastPushed[ch])
+    push(ch, consumer, pos, producer, producerPos);
+}
+
+int64_t Scheduler::appendSync() {
+  int64_t sync = queues[kCompute].size();
+  queues[kCompute].push_back(Instruction::sync(0));
+  ++numRelays;
+  return sync;
+}
+
+void Scheduler::waitCompute(int consumer, int64_t pos, const Positions &waits,
+                            int64_t fence) {
+  unsigned ch = channel(kCompute, consumer);
+  // A push covers the earlier instructions of its own agent; a SYNC's push
+  // covers everything before it, and a SYNC is covered by any later push,
+  // which starts after it ends.
+  bool fenceNeeded = fence > lastPushed[ch];
+  llvm::SmallVector<int, 3> uncovered;
+  for (int agent : {Matrix, Vector, Structuring})
+    if (waits[agent] > std::max(lastSyncPush[ch], lastAgentPush[ch][agent]))
+      uncovered.push_back(agent);
+  if (uncovered.empty() && !fenceNeeded)
+    return;
+  if (uncovered.size() == 1 && !fenceNeeded) {
+    // Pushes follow the queue order: the first instruction of the agent at
+    // or after both the needed one and the last push ends after it.
+    const std::vector<int64_t> &positions = agentPositions[uncovered.front()];
+    auto it = std::lower_bound(
+        positions.begin(), positions.end(),
+        std::max(waits[uncovered.front()], lastPushed[ch] + 1));
+    if (it != positions.end()) {
+      push(ch, consumer, pos, kCompute, *it);
+      return;
+    }
+  }
+  if (fenceNeeded && uncovered.empty()) {
+    push(ch, consumer, pos, kCompute, fence);
+    return;
+  }
+  // Several units: one SYNC waits for all of them.
+  push(ch, consumer, pos, kCompute, appendSync());
 }
 
 int64_t Scheduler::relay(int from, int64_t pos) {
@@ -139,10 +215,8 @@ int64_t Scheduler::relay(int from, int64_t pos) {
                              std::make_pair(pos, int64_t(-1)));
   if (it != popped.end())
     return it->second;
-  int64_t sync = queues[kCompute].size();
-  queues[kCompute].push_back(Instruction::sync(0));
-  ++numRelays;
-  wait(kCompute, sync, from, pos);
+  int64_t sync = appendSync();
+  waitDma(kCompute, sync, from, pos);
   return sync;
 }
 
@@ -151,29 +225,36 @@ void Scheduler::add(const Instruction &inst) {
   std::optional<Queue> placement = getQueue(inst.opcode);
   assert(placement && "SYNC and END are the scheduler's own");
   int queue = static_cast<int>(*placement);
+  int agent = getAgent(queue, inst);
   int64_t pos = queues[queue].size();
   queues[queue].push_back(inst);
+  agentPositions[agent].push_back(pos);
   ++numAdded;
 
-  std::array<int64_t, kNumQueues> waits = {-1, -1, -1};
+  Positions waits = {-1, -1, -1, -1, -1};
   for (const Access &access : getAccesses(inst))
-    track(access, queue, pos, waits);
+    track(access, agent, pos, waits);
 
   if (queue == kCompute) {
-    if (waits[kLoad] >= 0)
-      wait(kCompute, pos, kLoad, waits[kLoad]);
-    if (waits[kStore] >= 0)
-      wait(kCompute, pos, kStore, waits[kStore]);
+    if (waits[LoadDma] >= 0)
+      waitDma(kCompute, pos, kLoad, waits[LoadDma]);
+    if (waits[StoreDma] >= 0)
+      waitDma(kCompute, pos, kStore, waits[StoreDma]);
     return;
   }
   // Load and store talk only to compute; a wait on the other one goes
   // through a compute instruction that waited for it.
-  int other = queue == kLoad ? kStore : kLoad;
-  int64_t computeWait = waits[kCompute];
-  if (waits[other] >= 0)
-    computeWait = std::max(computeWait, relay(other, waits[other]));
-  if (computeWait >= 0)
-    wait(queue, pos, kCompute, computeWait);
+  int other = queue == kLoad ? StoreDma : LoadDma;
+  int64_t fence = -1;
+  if (waits[other] >= 0) {
+    int64_t via = relay(getQueueOf(other), waits[other]);
+    int viaAgent = getAgent(kCompute, queues[kCompute][via]);
+    if (viaAgent < 0)
+      fence = via;
+    else
+      waits[viaAgent] = std::max(waits[viaAgent], via);
+  }
+  waitCompute(queue, pos, waits, fence);
 }
 
 void Scheduler::beginLayer(std::string name) {

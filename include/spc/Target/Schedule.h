@@ -13,9 +13,13 @@
 // that one. Conflicts inside a queue need no token: a queue runs in order and
 // the machine tracks scratchpad hazards inside a queue itself (ISA §5.2).
 //
-// Tokens on a channel are matched in order (the k-th pop waits for the k-th
-// push), so each wait becomes one pop on the consumer and one push on the
-// producer; waits that an earlier pop already covers cost nothing. The load
+// Tokens on a channel are matched in order (the k-th pop waits for the end of
+// the k-th pushing instruction), so each wait becomes one pop on the consumer
+// and one push on the producer; waits that an earlier pop already covers cost
+// nothing. A pop covers every earlier instruction of a load or store queue
+// (one unit each), but in the compute queue only the earlier instructions of
+// the pusher's own unit (matrix, vector, structuring) or everything before a
+// SYNC: the units of one queue run concurrently (ISA §5.2). The load
 // and store queues have no channel between them: a store that must finish
 // before a load (a tensor written then read back) is relayed through a
 // compute `SYNC`, as is a load that must finish before a store. Because every
@@ -42,7 +46,10 @@ namespace spc::schedule {
 class Scheduler {
 public:
   /// `wgtBytes` bounds the data-dependent reads of GEMM.SP.
-  explicit Scheduler(uint64_t wgtBytes) : wgtBytes(wgtBytes) {}
+  explicit Scheduler(uint64_t wgtBytes) : wgtBytes(wgtBytes) {
+    for (Positions &positions : lastAgentPush)
+      positions.fill(-1);
+  }
 
   /// Appends `inst` (without tokens: its `deps` must be zero) to its queue,
   /// after everything added before it in the sequential order.
@@ -64,12 +71,19 @@ public:
   void finish(binary::Program &program);
 
 private:
+  /// Who runs an instruction: the load DMA, the matrix, vector or
+  /// structuring unit (all three in the compute queue), or the store DMA.
+  /// Each ends its instructions in queue order.
+  enum Agent { LoadDma, Matrix, Vector, Structuring, StoreDma, NumAgents };
+  static int getAgent(int queue, const isa::Instruction &inst);
+  using Positions = std::array<int64_t, NumAgents>;
+
   /// The sequential state of one byte range: its last writer, and the last
-  /// reader in each queue since that write (queue positions, -1 for none).
+  /// reader of each agent since that write (queue positions, -1 for none).
   struct Segment {
     int64_t writer = -1;
-    int writerQueue = -1;
-    std::array<int64_t, isa::kNumQueues> readers = {-1, -1, -1};
+    int writerAgent = -1;
+    Positions readers = {-1, -1, -1, -1, -1};
   };
   /// Byte ranges of one address space: key = start, the segment runs to the
   /// next key. Everything not covered is untouched.
@@ -85,29 +99,42 @@ private:
 
   /// Splits the segment containing `at` so that one starts at `at`.
   void split(Space &space, uint64_t at);
-  /// Records `access` by the instruction at `pos` of `queue`, raising
-  /// `waits[q]` to the latest conflicting position of every other queue.
-  void track(const Access &access, int queue, int64_t pos,
-             std::array<int64_t, isa::kNumQueues> &waits);
+  /// Records `access` by the instruction at `pos`, run by `agent`, raising
+  /// `waits` to the latest conflicting position of every agent of another
+  /// queue.
+  void track(const Access &access, int agent, int64_t pos, Positions &waits);
 
-  /// Makes the instruction at `pos` of `consumer` wait for the one at
-  /// `producerPos` of the adjacent `producer` queue.
-  void wait(int consumer, int64_t pos, int producer, int64_t producerPos);
+  /// Makes `pos` of `consumer` wait for `producerPos` of the load or store
+  /// queue.
+  void waitDma(int consumer, int64_t pos, int producer, int64_t producerPos);
+  /// Makes `pos` of the load or store queue wait for the compute positions
+  /// `waits[Matrix..Structuring]` and `fence` (a SYNC, or -1).
+  void waitCompute(int consumer, int64_t pos, const Positions &waits,
+                   int64_t fence);
+  /// Marks `producerPos` of `producer` as the next push on `ch`.
+  void push(unsigned ch, int consumer, int64_t pos, int producer,
+            int64_t producerPos);
   /// The compute position whose end implies that `pos` of the load or store
   /// queue has ended, appending a relay SYNC if no compute instruction
   /// waited for it yet.
   int64_t relay(int from, int64_t pos);
+  /// Appends a SYNC to the compute queue and returns its position.
+  int64_t appendSync();
   /// Index of the channel from `producer` to the adjacent `consumer`.
   static unsigned channel(int producer, int consumer);
 
   uint64_t wgtBytes;
   std::array<std::vector<isa::Instruction>, isa::kNumQueues> queues;
   std::array<Space, NumSpaces> spaces;
-  /// Per channel (L->C, C->L, C->S, S->C): the last producer position a
-  /// consumer popped a token for, and, for the relays, the consumer position
-  /// that popped it (pairs in increasing order).
+  /// Per channel (L->C, C->L, C->S, S->C): the last pushing producer
+  /// position; for the channels from compute, also per agent and of a SYNC.
   std::array<int64_t, 4> lastPushed = {-1, -1, -1, -1};
+  std::array<Positions, 4> lastAgentPush;
+  std::array<int64_t, 4> lastSyncPush = {-1, -1, -1, -1};
+  /// Per channel, (producer position, consumer position) of each token.
   std::array<std::vector<std::pair<int64_t, int64_t>>, 4> pops;
+  /// Compute positions per agent.
+  std::array<std::vector<int64_t>, NumAgents> agentPositions;
 
   std::vector<binary::Layer> layers;
   bool inLayer = false;
