@@ -8,13 +8,11 @@
 #     basic block with BatchNorm and 2:4, 90%-unstructured and dense weights)
 #     with spc-translate, runs the sparsity analysis with spc-opt, and prints
 #     a per-weight sparsity report and the timings;
-#  2. assembles the hand-written target programs of examples/programs into
-#     binaries (spc-translate --emit-binary), runs each on the emulator
-#     (spc-run) for its target, checks the outputs against the ISA reference,
-#     and prints cycles, utilisation and energy.
-#
-# Until the compilation pipeline lands (ONNX to binary), the two halves are
-# separate; it becomes "compile a model, run it on the emulator, report".
+#  2. compiles it with spc-compile for two presets (dense-systolic and
+#     sparse-2of4), runs both binaries on the emulator (spc-run) on a seeded
+#     random input, checks the outputs against an independent numpy
+#     evaluation of the ONNX graph (utils/onnx-reference.py), and prints a
+#     per-layer table of cycles, utilisation and energy.
 #
 #===-----------------------------------------------------------------------===#
 set -euo pipefail
@@ -29,7 +27,7 @@ else
 fi
 
 "$root/scripts/setup-debian.sh"
-"$root/scripts/build.sh" spc-opt spc-translate spc-run spc-objdump >/dev/null
+"$root/scripts/build.sh" spc-opt spc-translate spc-compile spc-run >/dev/null
 build_dir=${SPC_BUILD_DIR:-$root/build}
 
 work=$(mktemp -d)
@@ -66,31 +64,60 @@ echo
 echo "Commands: $build_dir/bin/spc-translate --import-onnx $input ${shapes[*]} --emit-bytecode -o model.mlirbc"
 echo "          $build_dir/bin/spc-opt model.mlirbc --spa-annotate-sparsity --mlir-timing"
 
-echo
-echo "Hand-written target programs on the emulator (examples/programs)"
-echo
-printf '%-18s %-15s %-7s %9s %9s %7s %11s %9s\n' program target outputs cycles matrix util energy_nJ host_ms
-for program in "$root"/examples/programs/*.mlir; do
-  name=$(basename "$program" .mlir)
-  target=$(grep -o 'target "[a-z0-9-]*"' "$program" | cut -d'"' -f2)
-  dir="$work/$name"
-  /usr/bin/python3 "$root/utils/spt-programs.py" prepare "$name" "$program" "$dir"
-  "$build_dir/bin/spc-translate" --emit-binary "$dir/program.mlir" -o "$dir/program.spab"
-  run_start=$(date +%s.%N)
-  "$build_dir/bin/spc-run" "$dir/program.spab" --input=x="$dir/x.npy" \
+input_name=$(/usr/bin/python3 -c "import onnx, sys; m = onnx.load(sys.argv[1]); \
+inits = {t.name for t in m.graph.initializer}; \
+print([i.name for i in m.graph.input if i.name not in inits][0])" "$input")
+/usr/bin/python3 - "$work/x.npy" "${shapes[@]}" <<'PY'
+import sys
+import numpy as np
+shape = [int(d) for d in sys.argv[2].split("=", 2)[2].split(",")]
+np.save(sys.argv[1], np.random.default_rng(7).standard_normal(shape).astype(np.float32))
+PY
+/usr/bin/python3 "$root/utils/onnx-reference.py" "$input" "$work/reference" \
+  "$input_name=$work/x.npy"
+
+for target in dense-systolic sparse-2of4; do
+  dir="$work/$target"
+  mkdir -p "$dir"
+  echo
+  echo "== $(basename "$input") on $target"
+  compile_start=$(date +%s.%N)
+  "$build_dir/bin/spc-compile" "$input" "${shapes[@]}" --target="$target" \
+    -o "$dir/model.spab" --report="$dir/report.json"
+  compile_end=$(date +%s.%N)
+  "$build_dir/bin/spc-run" "$dir/model.spab" --input="$input_name=$work/x.npy" \
     --output-dir="$dir/out" --stats="$dir/stats.json"
   run_end=$(date +%s.%N)
-  /usr/bin/python3 "$root/utils/spt-programs.py" check "$name" "$dir" \
-    "$dir/stats.json" "$root/targets/$target.json" >/dev/null
-  /usr/bin/python3 - "$name" "$target" "$dir/stats.json" "$run_start" "$run_end" <<'PY'
-import json, sys
-name, target, path, t0, t1 = sys.argv[1:6]
-s = json.load(open(path))
-print(f"{name:<18} {target:<15} {'exact':<7} {s['cycles']:>9} "
-      f"{s['unit_busy_cycles']['matrix']:>9} {s['utilization']:>7.1%} "
-      f"{s['energy_pj'] / 1000:>11.1f} {(float(t1) - float(t0)) * 1000:>9.1f}")
+  /usr/bin/python3 - "$dir" "$work/reference" "$compile_start" "$compile_end" \
+    "$run_end" <<'PY'
+import json, os, sys
+import numpy as np
+out, ref, t0, t1, t2 = sys.argv[1], sys.argv[2], *map(float, sys.argv[3:6])
+stats = json.load(open(os.path.join(out, "stats.json")))
+report = json.load(open(os.path.join(out, "report.json")))
+print(f"{'layer':<44}{'cycles':>10}{'util':>8}{'energy_nJ':>12}")
+for layer in stats["layers"]:
+    print(f"{layer['name'][:43]:<44}{layer['cycles']:>10}"
+          f"{layer['utilization']:>8.1%}{layer['energy_pj'] / 1000:>12.1f}")
+print(f"{'total':<44}{stats['cycles']:>10}{stats['utilization']:>8.1%}"
+      f"{stats['energy_pj'] / 1000:>12.1f}")
+ok = True
+for name in sorted(os.listdir(ref)):
+    expected = np.load(os.path.join(ref, name))
+    actual = np.load(os.path.join(out, "out", name))
+    error = float(np.abs(actual - expected).max())
+    close = actual.shape == expected.shape and np.allclose(
+        actual, expected, rtol=1e-3, atol=1e-4)
+    ok &= close
+    print(f"output {name[:-4]}: max |error| {error:.2e} vs the numpy "
+          f"reference: {'match' if close else 'MISMATCH'}")
+print(f"compile {t1 - t0:.2f} s, emulate {t2 - t1:.2f} s, peak DRAM arena "
+      f"{report['dram']['arena_peak_bytes']} bytes, "
+      f"{sum(report['instructions'][q] for q in ('load', 'compute', 'store'))} "
+      f"instructions")
+sys.exit(0 if ok else 1)
 PY
 done
 echo
-echo "Outputs are compared bit for bit with the ISA reference (utils/spt-programs.py)."
-echo "Per program: spc-translate --emit-binary P.mlir -o P.spab; spc-run P.spab --input=x=X.npy --output-dir=OUT --stats=S.json; spc-objdump P.spab"
+echo "Commands: $build_dir/bin/spc-compile $input ${shapes[*]} --target=TARGET -o model.spab --report=report.json"
+echo "          $build_dir/bin/spc-run model.spab --input=$input_name=x.npy --output-dir=out --stats=stats.json"

@@ -158,6 +158,8 @@ int main(int argc, char **argv) {
   registerAllDialects(registry);
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
+  // Errors name the ONNX node; the op's generic form only adds noise.
+  context.printOpOnDiagnostic(false);
   if (failed(compile(context))) {
     // A failed compile leaves no report behind either.
     if (!reportFile.empty())

@@ -63,6 +63,13 @@ std::optional<SmallVector<double>> codegen::readConstant(Value value) {
   auto constant = value.getDefiningOp<spa::ConstantOp>();
   if (!constant)
     return std::nullopt;
+  if (auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
+      dense && dense.getElementType().isInteger(1)) {
+    SmallVector<double> values;
+    for (bool bit : dense.getValues<bool>())
+      values.push_back(bit ? 1.0 : 0.0);
+    return values;
+  }
   std::optional<spa::RawConstantData> raw =
       spa::getRawConstantData(constant.getValue());
   if (!raw)

@@ -358,9 +358,14 @@ void ConvertSpaToSpt::runOnOperation() {
     return signalPassFailure();
   // The program's constants live in the imported module's resources, which
   // share the context; move the program op over.
-  OpBuilder builder(func);
-  for (Operation &op : llvm::make_early_inc_range(*imported->getBody()))
+  bool isPreset = llvm::is_contained(target::getPresetNames(), targetName);
+  for (Operation &op : llvm::make_early_inc_range(*imported->getBody())) {
+    // A preset is named; a target file stays embedded as its JSON, so the
+    // program does not depend on the file.
+    if (auto programOp = dyn_cast<spt::ProgramOp>(op); programOp && isPreset)
+      programOp.setTarget(targetName);
     op.moveBefore(func);
+  }
   func.erase();
 
   if (!reportFile.empty()) {

@@ -1,0 +1,31 @@
+// spc-compile's errors name the node or input and the reason, and leave no
+// output file and no report behind.
+// RUN: rm -rf %t && mkdir -p %t
+
+// A dynamic dimension must be fixed.
+// RUN: not spc-compile %S/Inputs/dynamic.onnxtxt -o %t/a.spab --report=%t/a.json 2>&1 | FileCheck %s --check-prefix=DYNAMIC
+// RUN: not test -e %t/a.spab
+// RUN: not test -e %t/a.json
+// DYNAMIC: error: input 'x' has a dynamic dimension 0; fix it with --input-shape=x=...
+// RUN: spc-compile %S/Inputs/dynamic.onnxtxt --input-shape=x=2,4 -o %t/b.spab
+// RUN: spc-objdump %t/b.spab | FileCheck %s --check-prefix=FIXED
+// FIXED: input  "x" f32 [2, 4]
+
+// An element type the ISA lacks.
+// RUN: not spc-compile %S/Inputs/float64.onnxtxt -o %t/c.spab 2>&1 | FileCheck %s --check-prefix=F64
+// RUN: not test -e %t/c.spab
+// F64: error: input 'x' has type 'tensor<2x4xf64>', which the accelerator has no element type for (ISA §1.1: f32, i8 and i32)
+
+// An op the vector unit cannot run names the node.
+// RUN: not spc-compile %S/Inputs/cast-to-int.onnxtxt -o %t/d.spab 2>&1 | FileCheck %s --check-prefix=CAST
+// CAST: error: node 'y' (spa.cast): casting f32 to i32 truncates toward zero
+
+// A bad target, and a missing output file for the binary.
+// RUN: not spc-compile %S/Inputs/dynamic.onnxtxt --input-shape=x=2,4 --target=no-such-target -o %t/e.spab 2>&1 | FileCheck %s --check-prefix=TARGET
+// TARGET: error: {{.*}}no-such-target
+// RUN: not spc-compile %S/Inputs/dynamic.onnxtxt --input-shape=x=2,4 2>&1 | FileCheck %s --check-prefix=OUTPUT
+// OUTPUT: error: --emit=bin needs an output file: -o FILE.spab
+
+// A malformed model.
+// RUN: not spc-compile %S/Inputs/elementwise.py -o %t/f.spab 2>&1 | FileCheck %s --check-prefix=MODEL
+// MODEL: not an ONNX model
