@@ -213,6 +213,13 @@ FailureOr<View> Emitter::lookup(Value value, Operation *user) {
     return View::contiguous(it->second, *dtype, type.getShape());
   if (auto it = constants.find(value); it != constants.end())
     return View::contiguous(it->second, *dtype, type.getShape());
+  // A reshape is its input's bytes under another shape.
+  if (auto reshape = value.getDefiningOp<spa::ReshapeOp>()) {
+    FailureOr<View> input = lookup(reshape.getInput(), user);
+    if (failed(input))
+      return failure();
+    return View::contiguous(input->addr, *dtype, type.getShape());
+  }
   auto constant = value.getDefiningOp<spa::ConstantOp>();
   if (!constant)
     return emitNodeError(user) << "internal error: an operand has no DRAM "

@@ -1,15 +1,1907 @@
-//===- EmitContraction.cpp ---------------------------------------------------===//
+//===- EmitContraction.cpp - Convolutions and matrix products -------------===//
 //
 // Part of the SPC project.
+//
+//===----------------------------------------------------------------------===//
+//
+// spa.conv2d, spa.conv_transpose2d, spa.matmul and spa.gemm on the matrix
+// unit (ISA §4.2), with the fused f32 activations of the layer applied to
+// each accumulator tile before it is stored.
+//
+// Every contraction becomes one or more GEMM problems
+// C[m][n] = Σ_k A[m][k] · W[n][k] (A in `act`, W in `wgt`, C in `acc`):
+//
+// * conv2d is an implicit GEMM per image and group: m is an output pixel, n
+//   an output channel and k = c · KH·KW + kh · KW + kw, the ONNX weight order,
+//   so the weight [O][C/g][KH][KW] is W as it is. A is never built in DRAM:
+//   - "direct" im2col: one strided LOAD per kernel tap writes the tap's
+//     column of every channel in the K tile (pads come from the DMA padding,
+//     computed per tile and tap from strides, dilations and pads);
+//   - "explicit" im2col: one LOAD brings the input patch of the tile into
+//     `act` and VEC COPYs place each tap's shifted window into A.
+// * depthwise convolutions (C/g = 1, O/g = 1) may run on the vector unit
+//   instead: per tap one VEC MUL by the per-channel weight (a column
+//   operand with stride 0) and one VEC ADD, over [channel][pixel] views.
+// * conv_transpose2d is split into its stride phases (sub-pixel
+//   convolution): the outputs oy ≡ r (mod stride) receive exactly the taps
+//   kh with (r + pad - kh·dil) ≡ 0 (mod stride), so each phase is a stride-1
+//   convolution of the input with those taps, stored with the output stride.
+//   No zero is ever multiplied.
+// * matmul and gemm are plain GEMMs; W = B^T is made at compile time for a
+//   constant B, or loaded with transposing DMA strides at run time.
+//
+// Tiling comes from the target: K tiles are multiples of
+// R = array rows × MACs per multiplier of the type, N tiles multiples of the
+// array columns, M as large as the scratchpads allow (GEMM dimensions are
+// u16), and every tile takes at most the tile budget (half) of `act`, `wgt`
+// and `acc`, so consecutive tiles double-buffer through the allocator's
+// rings. Loaded A and W tiles are kept and reused while the ring has not
+// overwritten them (A across N tiles, W across M tiles; the K order snakes so
+// that the last tile of one output tile is the first of the next).
+//
+// Choosing a strategy and a tiling. Each candidate (strategy × K, N, M tile
+// sizes × loop order) is emitted "dry" — nothing reaches the instruction
+// stream — while the costs of CycleModel.md are summed per unit: the load
+// queue (DMA busy + latency, serial), the store queue, the shared DRAM
+// channel, the matrix unit and the vector unit. The candidate's estimate is
+//
+//     max(load, store, DRAM, matrix, vector)
+//       + the loads before the first GEMM (pipeline fill)
+//       + the vector and store work after the last GEMM (drain)
+//
+// and the smallest estimate wins. In practice this picks direct im2col
+// for 1×1 stride-1 convolutions (nothing is duplicated), explicit im2col
+// when the direct loads would move KH·KW times the input or read short
+// strided runs, and the vector unit for depthwise layers, whose matrix
+// passes use one column of the array.
 //
 //===----------------------------------------------------------------------===//
 
 #include "CodeGen.h"
 
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <limits>
+#include <map>
+#include <tuple>
+
 using namespace mlir;
 using namespace spc;
 using namespace spc::codegen;
+using isa::Buffer;
+using isa::DType;
+using isa::VecFunc;
 
-LogicalResult codegen::emitContraction(Emitter &emitter, Operation *op, ArrayRef<Operation *> epilogue) {
-  return emitNodeError(op) << "not supported on the accelerator yet";
+namespace {
+
+constexpr int64_t kMaxU16 = UINT16_MAX;
+constexpr int64_t kMaxPad = UINT8_MAX;
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+/// Floor division for any sign of `a` (b > 0).
+int64_t floorDivS(int64_t a, int64_t b) {
+  return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+/// Ceiling division for any sign of `a` (b > 0).
+int64_t ceilDivS(int64_t a, int64_t b) { return -floorDivS(-a, b); }
+int64_t roundUp(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
+
+unsigned getMacsPerMultiplier(const target::TargetDescription &t, DType d) {
+  return d == DType::I8 ? t.int8.macsPerMultiplier : t.fp32.macsPerMultiplier;
+}
+
+//===----------------------------------------------------------------------===//
+// Out: the instruction sink, real or dry (costing only)
+//===----------------------------------------------------------------------===//
+
+/// The estimated timing of what a candidate emits: a small model of the
+/// emulator's schedule (CycleModel.md §1): in-order queues, one timeline per
+/// unit, the shared DRAM channel, and every scratchpad hazard with an
+/// earlier instruction (tokens or in-queue) delaying the start to its end.
+struct Estimate {
+  uint64_t load = 0, store = 0, dram = 0, matrix = 0, vector = 0;
+  uint64_t instructions = 0;
+  uint64_t finish = 0;
+
+  uint64_t total() const { return finish; }
+};
+
+class Timing {
+public:
+  /// Starts `inst` at the earliest time the model allows; returns its end.
+  uint64_t add(const isa::Instruction &inst, unsigned queue, unsigned unit,
+               uint64_t cycles, uint64_t dramBusy) {
+    std::vector<binary::SramAccess> accesses = binary::getSramAccesses(inst);
+    uint64_t start = std::max(queueStart[queue], unitFree[unit]);
+    for (const binary::SramAccess &a : accesses) {
+      if (a.buffer == Buffer::None)
+        continue;
+      for (const Access &r : recent[unsigned(a.buffer)])
+        if ((a.write || r.write) && a.begin < r.end && r.begin < a.end)
+          start = std::max(start, r.done);
+    }
+    uint64_t end;
+    if (dramBusy || unit <= 1) {
+      uint64_t chan = std::max(start, channelFree);
+      channelFree = chan + dramBusy;
+      end = chan + cycles;
+    } else {
+      end = start + cycles;
+    }
+    queueStart[queue] = start;
+    issued[queue] = true;
+    unitFree[unit] = end;
+    finish = std::max(finish, end);
+    for (const binary::SramAccess &a : accesses)
+      if (a.buffer != Buffer::None)
+        recent[unsigned(a.buffer)].push_back({a.begin, a.end, a.write, end});
+    if (++sincePrune >= 256)
+      prune();
+    return end;
+  }
+  uint64_t getFinish() const { return finish; }
+
+private:
+  struct Access {
+    uint64_t begin, end;
+    bool write;
+    uint64_t done;
+  };
+  /// Drops accesses that ended before every queue's current start: nothing
+  /// later can wait for them.
+  void prune() {
+    sincePrune = 0;
+    uint64_t horizon = UINT64_MAX;
+    for (unsigned q = 0; q < 3; ++q)
+      if (issued[q])
+        horizon = std::min(horizon, queueStart[q]);
+    if (horizon == UINT64_MAX)
+      return;
+    for (auto &list : recent) {
+      llvm::erase_if(list, [&](const Access &a) { return a.done <= horizon; });
+      // A queue that stalls for long keeps the list bounded anyway.
+      if (list.size() > 4096)
+        list.erase(list.begin(), list.end() - 4096);
+    }
+  }
+
+  std::array<uint64_t, 3> queueStart = {0, 0, 0};
+  std::array<bool, 3> issued = {false, false, false};
+  /// load DMA, store DMA, matrix, vector.
+  std::array<uint64_t, 4> unitFree = {0, 0, 0, 0};
+  uint64_t channelFree = 0, finish = 0;
+  std::array<std::vector<Access>, 4> recent;
+  unsigned sincePrune = 0;
+};
+
+/// Where a contraction's instructions go. A dry sink only costs them and
+/// simulates the scratchpad rings; a real one emits them. Both track the
+/// ring allocations, so that tiles kept for reuse are known to be intact
+/// (`Cached`), and tiles still in use are never handed out again (`pin`).
+class Out {
+public:
+  Out(Emitter &emitter, Operation *op, bool dry)
+      : emitter(emitter), target(emitter.getTarget()), op(op), dry(dry) {}
+
+  Emitter &emitter;
+  const target::TargetDescription &target;
+  Operation *op;
+  bool dry;
+  Estimate est;
+
+  uint64_t capacity(Buffer b) const { return emitter.getCapacity(b); }
+  uint64_t budget(Buffer b) const { return emitter.getTileBudget(b); }
+
+  /// `bytes` of `buffer` that overlap no pinned range.
+  uint32_t alloc(Buffer buffer, uint64_t bytes) {
+    bytes = std::max<uint64_t>(bytes, 1);
+    assert(bytes <= capacity(buffer) && "tile larger than its scratchpad");
+    for (int attempt = 0; attempt < 64; ++attempt) {
+      uint32_t addr = dry ? simulateAlloc(buffer, bytes)
+                          : emitter.alloc(buffer, bytes);
+      bool clash = llvm::any_of(pins, [&](const Range &pin) {
+        return pin.buffer == buffer && pin.overlaps(addr, bytes);
+      });
+      if (clash)
+        continue;
+      for (auto &[key, entry] : cache)
+        if (entry.range.buffer == buffer && entry.range.overlaps(addr, bytes))
+          entry.valid = false;
+      return addr;
+    }
+    llvm_unreachable("pinned ranges leave no room in the scratchpad");
+  }
+
+  /// Keeps [addr, addr + bytes) of `buffer` from being allocated again until
+  /// `unpin`.
+  void pin(Buffer buffer, uint32_t addr, uint64_t bytes) {
+    pins.push_back({buffer, addr, bytes});
+  }
+  void unpin(Buffer buffer, uint32_t addr) {
+    for (size_t i = 0; i < pins.size(); ++i)
+      if (pins[i].buffer == buffer && pins[i].addr == addr) {
+        pins.erase(pins.begin() + i);
+        return;
+      }
+  }
+
+  /// A tile loaded earlier under `key`, if the ring has not reused its bytes.
+  using Key = std::tuple<int, int64_t, int64_t, int64_t>;
+  std::optional<uint32_t> lookupCached(const Key &key) const {
+    auto it = cache.find(key);
+    if (it == cache.end() || !it->second.valid)
+      return std::nullopt;
+    return it->second.range.addr;
+  }
+  void remember(const Key &key, Buffer buffer, uint32_t addr, uint64_t bytes) {
+    cache[key] = {{buffer, addr, bytes}, true};
+  }
+  void forgetAll() { cache.clear(); }
+
+  void emit(const isa::Instruction &inst) {
+    if (dry)
+      account(inst);
+    else
+      emitter.emit(inst);
+  }
+
+  /// The DRAM address of `count` elements of `padBits` (a fill source for
+  /// boxes the DMA padding cannot produce).
+  uint64_t getFill(DType dtype, uint32_t padBits, int64_t count) {
+    if (dry)
+      return 0;
+    unsigned es = isa::elementSize(dtype);
+    for (const FillConstant &f : fills)
+      if (f.dtype == dtype && f.bits == padBits && f.count >= count)
+        return f.addr;
+    std::vector<uint8_t> data(count * es);
+    for (int64_t i = 0; i < count; ++i)
+      std::memcpy(&data[i * es], &padBits, es);
+    uint64_t addr = emitter.addConstant(getNodeName(op) + ".fill", dtype, 1,
+                                        uint32_t(count), std::move(data));
+    fills.push_back({dtype, padBits, count, addr});
+    return addr;
+  }
+
+private:
+  struct Range {
+    Buffer buffer;
+    uint32_t addr;
+    uint64_t bytes;
+    bool overlaps(uint32_t a, uint64_t b) const {
+      return a < addr + bytes && addr < a + b;
+    }
+  };
+  struct Entry {
+    Range range;
+    bool valid;
+  };
+  struct FillConstant {
+    DType dtype;
+    uint32_t bits;
+    int64_t count;
+    uint64_t addr;
+  };
+
+  uint32_t simulateAlloc(Buffer buffer, uint64_t bytes) {
+    uint64_t cap = capacity(buffer);
+    uint64_t &next = ring[unsigned(buffer) - 1];
+    if (next + bytes > cap)
+      next = 0;
+    uint64_t addr = next;
+    next = llvm::alignTo(next + bytes, 64);
+    if (next >= cap)
+      next = 0;
+    return uint32_t(addr);
+  }
+
+  void account(const isa::Instruction &inst);
+
+  Timing timing;
+  std::array<uint64_t, isa::kNumBuffers> ring = {0, 0, 0};
+  SmallVector<Range> pins;
+  std::map<Key, Entry> cache;
+  SmallVector<FillConstant> fills;
+};
+
+uint64_t dmaBusy(const target::TargetDescription &t, const isa::Dma &d) {
+  unsigned es = isa::elementSize(d.dtype);
+  uint64_t total = 1;
+  for (uint16_t s : d.size)
+    total *= s;
+  uint64_t run = 1;
+  for (int dim = 3; dim >= 0; --dim) {
+    if (d.size[dim] == 1)
+      continue;
+    if (d.dramStride[dim] != run)
+      break;
+    run *= d.size[dim];
+  }
+  uint64_t burst = std::max(1u, t.dramBurstBytes);
+  uint64_t charged = (total / run) * llvm::alignTo(run * es, burst);
+  return ceilDiv(charged, std::max(1u, t.dramBytesPerCycle));
+}
+
+uint64_t gemmCycles(const target::TargetDescription &t, DType dtype,
+                    uint64_t m, uint64_t n, uint64_t k) {
+  uint64_t r = uint64_t(t.arrayRows) * getMacsPerMultiplier(t, dtype);
+  uint64_t c = t.arrayCols;
+  return ceilDiv(k, r) * ceilDiv(n, c) * std::max(m, r) + r + c - 1;
+}
+
+uint64_t vecCycles(const target::TargetDescription &t, const isa::Vec &v) {
+  const target::VectorFunction *fn = t.getVectorFunction(v.func);
+  target::VectorFunction dflt;
+  if (!fn)
+    fn = &dflt;
+  uint64_t elems = uint64_t(v.rows) * v.cols;
+  std::array<uint64_t, 4> perBuffer = {0, 0, 0, 0};
+  bool reduces = isa::getVecFuncKind(v.func) == isa::VecFuncKind::Reduction;
+  perBuffer[unsigned(v.src1.buffer)] += elems * isa::elementSize(v.srcType);
+  if (v.src2.buffer != Buffer::None)
+    perBuffer[unsigned(v.src2.buffer)] += elems * isa::elementSize(v.srcType);
+  perBuffer[unsigned(v.dst.buffer)] +=
+      (reduces ? v.rows : elems) * isa::elementSize(v.dstType);
+  uint64_t mem = 0;
+  for (unsigned b = 1; b < 4; ++b) {
+    if (!perBuffer[b])
+      continue;
+    const target::Scratchpad &pad = t.getScratchpad(Buffer(b));
+    mem = std::max<uint64_t>(
+        mem, ceilDiv(perBuffer[b],
+                     std::max<uint64_t>(1, uint64_t(pad.banks) *
+                                               pad.bankWidthBytes)));
+  }
+  return fn->latency +
+         std::max<uint64_t>(ceilDiv(elems, std::max(1u, t.vectorLanes)) *
+                                fn->interval,
+                            mem);
+}
+
+void Out::account(const isa::Instruction &inst) {
+  ++est.instructions;
+  switch (inst.opcode) {
+  case isa::Opcode::Load: {
+    uint64_t busy = dmaBusy(target, inst.get<isa::Dma>());
+    est.load += busy + target.dramLatency;
+    est.dram += busy;
+    timing.add(inst, 0, 0, busy + target.dramLatency, busy);
+    break;
+  }
+  case isa::Opcode::Store: {
+    uint64_t busy = dmaBusy(target, inst.get<isa::Dma>());
+    est.store += busy + target.dramLatency;
+    est.dram += busy;
+    timing.add(inst, 2, 1, busy + target.dramLatency, busy);
+    break;
+  }
+  case isa::Opcode::Gemm: {
+    const isa::Gemm &g = inst.get<isa::Gemm>();
+    uint64_t cycles = gemmCycles(target, g.dtype, g.m, g.n, g.k);
+    est.matrix += cycles;
+    timing.add(inst, 1, 2, cycles, 0);
+    break;
+  }
+  case isa::Opcode::Vec: {
+    uint64_t cycles = vecCycles(target, inst.get<isa::Vec>());
+    est.vector += cycles;
+    timing.add(inst, 1, 3, cycles, 0);
+    break;
+  }
+  default:
+    break;
+  }
+  est.finish = timing.getFinish();
+}
+
+//===----------------------------------------------------------------------===//
+// DMA helpers
+//===----------------------------------------------------------------------===//
+
+/// A box of up to four dimensions, outermost first.
+struct Box {
+  SmallVector<int64_t, 4> size, dramStride, sramStride, padLo, padHi;
+};
+
+isa::Instruction makeDma(bool load, Buffer buffer, DType dtype, uint32_t sram,
+                         uint64_t dram, const Box &box, uint32_t padBits = 0) {
+  size_t rank = box.size.size();
+  assert(rank >= 1 && rank <= 4 && "DMA boxes have rank 1 to 4");
+  isa::Dma dma;
+  dma.buffer = buffer;
+  dma.dtype = dtype;
+  dma.sramAddr = sram;
+  dma.dramAddr = uint32_t(dram);
+  size_t lead = 4 - rank;
+  for (size_t d = 0; d < rank; ++d) {
+    assert(box.size[d] >= 1 && box.size[d] <= kMaxU16);
+    dma.size[lead + d] = uint16_t(box.size[d]);
+    dma.dramStride[lead + d] = uint32_t(box.dramStride[d]);
+    dma.sramStride[lead + d] = uint32_t(box.sramStride[d]);
+    if (load && d < box.padLo.size()) {
+      assert(box.padLo[d] <= kMaxPad && box.padHi[d] <= kMaxPad);
+      dma.padLo[lead + d] = uint8_t(box.padLo[d]);
+      dma.padHi[lead + d] = uint8_t(box.padHi[d]);
+    }
+  }
+  if (load)
+    dma.padValue = padBits;
+  return {load ? isa::Opcode::Load : isa::Opcode::Store, 0, dma};
+}
+
+/// A box to load whose element p (per dimension) comes from source index
+/// `origin[d] + p · step[d]` of a tensor of extents `extent` and element
+/// strides `stride` at `base`; elements outside the tensor are `padBits`.
+struct PaddedBox {
+  uint64_t base = 0;
+  SmallVector<int64_t, 4> extent, stride, origin, step, size, sramStride;
+};
+
+/// Fills a box of the scratchpad with `padBits` from a fill constant.
+void fillBox(Out &out, Buffer buffer, DType dtype, uint32_t sram,
+             ArrayRef<int64_t> size, ArrayRef<int64_t> sramStride,
+             uint32_t padBits) {
+  // The innermost dimension reads consecutive elements of the constant,
+  // outer ones re-read it (stride 0).
+  constexpr int64_t kFillElements = 256;
+  Box box;
+  box.size.assign(size.begin(), size.end());
+  box.sramStride.assign(sramStride.begin(), sramStride.end());
+  box.dramStride.assign(size.size(), 0);
+  int64_t inner = size.back();
+  if (inner <= kFillElements)
+    box.dramStride.back() = 1;
+  uint64_t addr = out.getFill(dtype, padBits, kFillElements);
+  out.emit(makeDma(true, buffer, dtype, sram, addr, box, padBits));
+}
+
+/// Loads a padded box: one LOAD with DMA padding when it can, else the
+/// valid part plus fills of the padded slabs.
+void loadPadded(Out &out, Buffer buffer, DType dtype, uint32_t sram,
+                const PaddedBox &p, uint32_t padBits) {
+  size_t rank = p.size.size();
+  unsigned es = isa::elementSize(dtype);
+  SmallVector<int64_t, 4> lo(rank), hi(rank);
+  bool empty = false, padsFit = true;
+  for (size_t d = 0; d < rank; ++d) {
+    // origin + p·step in [0, extent).
+    lo[d] = std::max<int64_t>(0, ceilDivS(-p.origin[d], p.step[d]));
+    hi[d] = std::min<int64_t>(
+        p.size[d], floorDivS(p.extent[d] - 1 - p.origin[d], p.step[d]) + 1);
+    if (lo[d] >= hi[d])
+      empty = true;
+    else if (lo[d] > kMaxPad || p.size[d] - hi[d] > kMaxPad)
+      padsFit = false;
+  }
+  if (empty) {
+    fillBox(out, buffer, dtype, sram, p.size, p.sramStride, padBits);
+    return;
+  }
+  Box box;
+  uint64_t dram = p.base;
+  for (size_t d = 0; d < rank; ++d) {
+    dram += uint64_t(p.origin[d] + lo[d] * p.step[d]) * p.stride[d] * es;
+    box.size.push_back(hi[d] - lo[d]);
+    box.dramStride.push_back(p.step[d] * p.stride[d]);
+    box.sramStride.push_back(p.sramStride[d]);
+    box.padLo.push_back(padsFit ? lo[d] : 0);
+    box.padHi.push_back(padsFit ? p.size[d] - hi[d] : 0);
+  }
+  if (padsFit) {
+    out.emit(makeDma(true, buffer, dtype, sram, dram, box, padBits));
+    return;
+  }
+  // The valid part, then the slabs before and after it in each dimension
+  // (dimensions before d restricted to their valid range).
+  uint32_t validSram = sram;
+  for (size_t d = 0; d < rank; ++d)
+    validSram += uint32_t(lo[d] * p.sramStride[d] * es);
+  out.emit(makeDma(true, buffer, dtype, validSram, dram, box, padBits));
+  for (size_t d = 0; d < rank; ++d) {
+    for (int side = 0; side < 2; ++side) {
+      int64_t from = side ? hi[d] : 0, to = side ? p.size[d] : lo[d];
+      if (from >= to)
+        continue;
+      SmallVector<int64_t, 4> size(rank);
+      uint32_t at = sram;
+      for (size_t e = 0; e < rank; ++e) {
+        int64_t b = e < d ? lo[e] : e == d ? from : 0;
+        int64_t n = e < d ? hi[e] - lo[e] : e == d ? to - from : p.size[e];
+        size[e] = n;
+        at += uint32_t(b * p.sramStride[e] * es);
+      }
+      fillBox(out, buffer, dtype, at, size, p.sramStride, padBits);
+    }
+  }
+}
+
+/// A dense load of a 2-D DRAM block [rows][cols] with DRAM strides
+/// (rowStride, colStride) into a row-major tile with row stride `ld`.
+void load2D(Out &out, Buffer buffer, DType dtype, uint32_t sram,
+            uint64_t dram, int64_t rows, int64_t cols, int64_t rowStride,
+            int64_t colStride, int64_t ld) {
+  Box box;
+  box.size = {rows, cols};
+  box.dramStride = {rowStride, colStride};
+  box.sramStride = {ld, 1};
+  out.emit(makeDma(true, buffer, dtype, sram, dram, box));
+}
+
+void emitVec(Out &out, VecFunc func, DType type, uint16_t rows, uint16_t cols,
+             isa::VecOperand dst, isa::VecOperand src1,
+             isa::VecOperand src2 = {}, float imm0 = 0.0f) {
+  out.emit(makeVec(func, type, type, rows, cols, dst, src1, src2, imm0));
+}
+
+//===----------------------------------------------------------------------===//
+// The GEMM tiling engine
+//===----------------------------------------------------------------------===//
+
+/// One tile of GEMM rows. Matrix products use rows [m0, m0 + rows);
+/// convolutions a rectangle of the output pixel grid.
+struct MTile {
+  int64_t m0 = 0, rows = 0;
+  int64_t oh0 = 0, nh = 1, ow0 = 0, nw = 1;
+};
+
+struct Plan {
+  int64_t mCap = 0, nt = 0, kt = 0;
+  bool nOuter = false;
+};
+
+/// One GEMM problem and how to move its operands.
+struct GemmProblem {
+  DType dtype = DType::F32;
+  int64_t M = 0, N = 0, K = 0;
+  int8_t aZp = 0, wZp = 0;
+  /// The share of the acc tile budget one accumulator tile may take (the
+  /// rest holds what `finish` loads next to it).
+  int64_t accShare = 1;
+  /// M tiles of at most `mCap` rows for K tiles of `kt`; empty when none
+  /// fits.
+  std::function<SmallVector<MTile>(int64_t mCap, int64_t kt, int64_t nt)>
+      tileM;
+  /// Fills the A tile [tile.rows][kt] (row stride `ld`) at `addr` in act.
+  std::function<void(Out &, const MTile &, int64_t k0, int64_t kt,
+                     uint32_t addr, int64_t ld)>
+      loadA;
+  /// Fills the W tile [nt][kt] (row stride `ld`) at `addr` in wgt.
+  std::function<void(Out &, int64_t n0, int64_t nt, int64_t k0, int64_t kt,
+                     uint32_t addr, int64_t ld)>
+      loadW;
+  /// Finishes the accumulator tile [tile.rows][nt] (row stride `ld`) at
+  /// `acc`: bias, scaling, epilogue, store.
+  std::function<void(Out &, const MTile &, int64_t n0, int64_t nt,
+                     uint32_t acc, int64_t ld)>
+      finish;
+  /// Extra act bytes a tile needs besides A (an im2col patch); 0 if none.
+  std::function<int64_t(const MTile &, int64_t k0, int64_t kt)> actExtra;
+};
+
+SmallVector<std::pair<int64_t, int64_t>> splitRange(int64_t total,
+                                                    int64_t tile) {
+  SmallVector<std::pair<int64_t, int64_t>> ranges;
+  for (int64_t i = 0; i < total; i += tile)
+    ranges.push_back({i, std::min(tile, total - i)});
+  return ranges;
+}
+
+/// Row ranges of at most `cap` rows, balanced.
+SmallVector<MTile> tileRows(int64_t total, int64_t cap) {
+  SmallVector<MTile> tiles;
+  if (cap < 1)
+    return tiles;
+  int64_t count = ceilDiv(total, cap);
+  int64_t size = ceilDiv(total, count);
+  for (int64_t m0 = 0; m0 < total; m0 += size) {
+    MTile t;
+    t.m0 = m0;
+    t.rows = std::min(size, total - m0);
+    t.nh = 1;
+    t.nw = t.rows;
+    tiles.push_back(t);
+  }
+  return tiles;
+}
+
+/// Rectangles of an MH x MW pixel grid with at most `cap` pixels: whole rows
+/// when a row fits, else pieces of one row. Balanced.
+SmallVector<MTile> tileGrid(int64_t mh, int64_t mw, int64_t cap) {
+  SmallVector<MTile> tiles;
+  if (cap < 1)
+    return tiles;
+  if (mw <= cap) {
+    int64_t perTile = std::min(mh, cap / mw);
+    int64_t count = ceilDiv(mh, perTile);
+    perTile = ceilDiv(mh, count);
+    for (int64_t j = 0; j < mh; j += perTile) {
+      MTile t;
+      t.oh0 = j;
+      t.nh = std::min(perTile, mh - j);
+      t.ow0 = 0;
+      t.nw = mw;
+      t.m0 = j * mw;
+      t.rows = t.nh * t.nw;
+      tiles.push_back(t);
+    }
+    return tiles;
+  }
+  int64_t count = ceilDiv(mw, cap);
+  int64_t perTile = ceilDiv(mw, count);
+  for (int64_t j = 0; j < mh; ++j)
+    for (int64_t i = 0; i < mw; i += perTile) {
+      MTile t;
+      t.oh0 = j;
+      t.nh = 1;
+      t.ow0 = i;
+      t.nw = std::min(perTile, mw - i);
+      t.m0 = j * mw + i;
+      t.rows = t.nw;
+      tiles.push_back(t);
+    }
+  return tiles;
+}
+
+/// Emits the whole problem with `plan`. Returns false when a tile does not
+/// fit (the plan is then unusable).
+bool runGemm(Out &out, const GemmProblem &p, const Plan &plan) {
+  unsigned es = isa::elementSize(p.dtype);
+  SmallVector<MTile> mTiles = p.tileM(plan.mCap, plan.kt, plan.nt);
+  if (mTiles.empty())
+    return false;
+  auto nTiles = splitRange(p.N, plan.nt);
+  auto kTiles = splitRange(p.K, plan.kt);
+  out.forgetAll();
+
+  auto getA = [&](int64_t mi, int64_t ki) {
+    Out::Key key{1, mi, ki, 0};
+    if (std::optional<uint32_t> addr = out.lookupCached(key))
+      return *addr;
+    const MTile &t = mTiles[mi];
+    auto [k0, kt] = kTiles[ki];
+    uint64_t bytes = uint64_t(t.rows) * kt * es;
+    uint32_t addr = out.alloc(Buffer::Act, bytes);
+    out.pin(Buffer::Act, addr, bytes);
+    p.loadA(out, t, k0, kt, addr, kt);
+    out.unpin(Buffer::Act, addr);
+    out.remember(key, Buffer::Act, addr, bytes);
+    return addr;
+  };
+  auto getW = [&](int64_t ni, int64_t ki) {
+    Out::Key key{2, ni, ki, 0};
+    if (std::optional<uint32_t> addr = out.lookupCached(key))
+      return *addr;
+    auto [n0, nt] = nTiles[ni];
+    auto [k0, kt] = kTiles[ki];
+    uint64_t bytes = uint64_t(nt) * kt * es;
+    uint32_t addr = out.alloc(Buffer::Wgt, bytes);
+    p.loadW(out, n0, nt, k0, kt, addr, kt);
+    out.remember(key, Buffer::Wgt, addr, bytes);
+    return addr;
+  };
+
+  bool forward = true;
+  auto tile = [&](int64_t mi, int64_t ni) {
+    const MTile &t = mTiles[mi];
+    auto [n0, nt] = nTiles[ni];
+    uint64_t accBytes = uint64_t(t.rows) * nt * 4;
+    uint32_t acc = out.alloc(Buffer::Acc, accBytes);
+    out.pin(Buffer::Acc, acc, accBytes);
+    int64_t numK = kTiles.size();
+    for (int64_t step = 0; step < numK; ++step) {
+      int64_t ki = forward ? step : numK - 1 - step;
+      uint32_t a = getA(mi, ki);
+      // The A tile must survive W's allocation (another buffer: always).
+      uint32_t w = getW(ni, ki);
+      isa::Gemm g;
+      g.kind = isa::Gemm::Kind::Dense;
+      g.dtype = p.dtype;
+      g.accumulate = step > 0;
+      g.m = uint16_t(t.rows);
+      g.n = uint16_t(nt);
+      g.k = uint16_t(kTiles[ki].second);
+      g.aZeroPoint = p.aZp;
+      g.wZeroPoint = p.wZp;
+      g.actAddr = a;
+      g.actRowStride = uint32_t(kTiles[ki].second);
+      g.wgtAddr = w;
+      g.wgtRowStride = uint32_t(kTiles[ki].second);
+      g.accAddr = acc;
+      g.accRowStride = uint32_t(nt);
+      out.emit({isa::Opcode::Gemm, 0, g});
+    }
+    forward = !forward;
+    p.finish(out, t, n0, nt, acc, nt);
+    out.unpin(Buffer::Acc, acc);
+  };
+
+  if (plan.nOuter) {
+    for (int64_t ni = 0; ni < int64_t(nTiles.size()); ++ni)
+      for (int64_t mi = 0; mi < int64_t(mTiles.size()); ++mi)
+        tile(mi, ni);
+  } else {
+    for (int64_t mi = 0; mi < int64_t(mTiles.size()); ++mi)
+      for (int64_t ni = 0; ni < int64_t(nTiles.size()); ++ni)
+        tile(mi, ni);
+  }
+  return true;
+}
+
+/// Tile counts to try along a dimension of `total` split into multiples of
+/// `unit`: 1, 2, 3, ... then geometrically, up to one unit per tile.
+SmallVector<int64_t> tileSizes(int64_t total, int64_t unit, int64_t limit) {
+  SmallVector<int64_t> sizes;
+  int64_t maxCount = ceilDiv(total, unit);
+  for (int64_t count = 1; count <= maxCount;) {
+    int64_t size = std::min(roundUp(ceilDiv(total, count), unit), total);
+    if (size <= limit && (sizes.empty() || sizes.back() != size))
+      sizes.push_back(size);
+    count = count < 8 ? count + 1 : std::max(count + 1, count * 5 / 4);
+  }
+  if (sizes.empty() || sizes.back() != std::min(unit, total)) {
+    int64_t size = std::min(unit, total);
+    if (size <= limit)
+      sizes.push_back(size);
+  }
+  // Sizes above the u16 limit are not tiles; make sure something fits.
+  if (sizes.empty())
+    sizes.push_back(std::min(limit, total));
+  return sizes;
+}
+
+/// Picks the plan with the smallest estimate. Fails when nothing fits.
+std::optional<std::pair<Plan, Estimate>>
+planGemm(Emitter &emitter, Operation *op, const GemmProblem &p) {
+  const target::TargetDescription &t = emitter.getTarget();
+  unsigned es = isa::elementSize(p.dtype);
+  int64_t r = int64_t(t.arrayRows) * getMacsPerMultiplier(t, p.dtype);
+  int64_t c = t.arrayCols;
+  int64_t actBudget = emitter.getTileBudget(Buffer::Act);
+  int64_t wgtBudget = emitter.getTileBudget(Buffer::Wgt);
+  int64_t accBudget = emitter.getTileBudget(Buffer::Acc) / p.accShare;
+
+  SmallVector<int64_t> kts = tileSizes(p.K, r, kMaxU16);
+  SmallVector<int64_t> nts = tileSizes(p.N, c, kMaxU16);
+  std::optional<std::pair<Plan, Estimate>> best;
+  for (int64_t kt : kts) {
+    if (int64_t(std::min(c, p.N)) * kt * es > wgtBudget)
+      continue;
+    for (int64_t nt : nts) {
+      if (nt * kt * es > wgtBudget)
+        continue;
+      int64_t mCap = std::min<int64_t>(
+          {kMaxU16, actBudget / (kt * es), accBudget / (nt * 4)});
+      if (mCap < 1)
+        continue;
+      SmallVector<int64_t, 3> caps = {mCap};
+      // Smaller tiles pipeline deeper.
+      if (mCap / 2 >= std::min<int64_t>(r, p.M))
+        caps.push_back(mCap / 2);
+      // A whole K of A resident across the N tiles.
+      int64_t resident = actBudget / (p.K * es);
+      if (resident >= std::min<int64_t>(r, p.M) && resident < mCap &&
+          kt < p.K)
+        caps.push_back(resident);
+      for (int64_t cap : caps) {
+        for (bool nOuter : {false, true}) {
+          Plan plan{cap, nt, kt, nOuter};
+          Out dry(emitter, op, /*dry=*/true);
+          if (!runGemm(dry, p, plan))
+            continue;
+          uint64_t total = dry.est.total();
+          if (!best || total < best->second.total() ||
+              (total == best->second.total() &&
+               dry.est.instructions < best->second.instructions))
+            best = {{plan, dry.est}};
+        }
+      }
+    }
+  }
+  return best;
+}
+
+//===----------------------------------------------------------------------===//
+// Epilogue, bias and stores shared by the finishers
+//===----------------------------------------------------------------------===//
+
+/// The context of one contraction layer.
+struct Layer {
+  Emitter &emitter;
+  Operation *op;
+  ArrayRef<Operation *> epilogue;
+  DType accType = DType::F32; ///< f32 or i32
+
+  void applyEpilogue(Out &out, uint16_t rows, uint16_t cols,
+                     isa::VecOperand tile) const {
+    for (Operation *ep : epilogue) {
+      if (out.dry) {
+        // Cost only: one VEC per activation (tanh-GELU takes a few more).
+        out.emit(makeVec(VecFunc::Relu, DType::F32, DType::F32, rows, cols,
+                         tile, tile));
+        continue;
+      }
+      emitEpilogue(out.emitter, ep, rows, cols, tile);
+    }
+  }
+};
+
+/// Adds the per-column vector `bias[n0 .. n0 + nt)` (DRAM view of type
+/// `accType`) to an accumulator tile.
+void addBiasRow(Out &out, const Layer &layer, uint64_t biasAddr, int64_t n0,
+                int64_t rows, int64_t nt, uint32_t acc, int64_t ld) {
+  uint32_t b = out.alloc(Buffer::Acc, nt * 4);
+  load2D(out, Buffer::Acc, layer.accType, b, biasAddr + n0 * 4, 1, nt, nt, 1,
+         nt);
+  isa::VecOperand tile = sramOperand(Buffer::Acc, acc, ld);
+  emitVec(out, VecFunc::Add, layer.accType, uint16_t(rows), uint16_t(nt), tile,
+          tile, sramOperand(Buffer::Acc, b, 0, 1));
+}
+
+//===----------------------------------------------------------------------===//
+// Convolutions as implicit GEMMs
+//===----------------------------------------------------------------------===//
+
+/// One kernel tap: GEMM pixel (j, i) reads input (j·sh + offH, i·sw + offW).
+struct Tap {
+  int64_t offH = 0, offW = 0;
+};
+
+/// The implicit GEMM of one image and group of a convolution (or one phase
+/// of a transposed one).
+struct ConvGemm {
+  DType dtype = DType::F32;
+  // Input: the image's [C][H][W] at xAddr; this group reads channels
+  // [cBase, cBase + cg).
+  uint64_t xAddr = 0;
+  int64_t C = 0, H = 0, W = 0, cBase = 0, cg = 0;
+  SmallVector<Tap> taps;
+  int64_t sh = 1, sw = 1;
+  // GEMM pixel grid and where pixel (j, i) is stored: output (oy0 + j·osh,
+  // ox0 + i·osw) of the image's [O][OH][OW] at yAddr, channels from oBase.
+  int64_t mh = 0, mw = 0;
+  uint64_t yAddr = 0;
+  int64_t OH = 0, OW = 0, oBase = 0, oy0 = 0, ox0 = 0, osh = 1, osw = 1;
+  uint32_t padBits = 0;
+  bool explicitIm2col = false;
+  /// Where explicit im2col puts the input patch.
+  Buffer patchBuffer = Buffer::Act;
+
+  int64_t numTaps() const { return taps.size(); }
+  int64_t getK() const { return cg * numTaps(); }
+};
+
+/// The channel range [lo, hi] of tap `t` inside K tile [k0, k0 + kt), if any.
+std::optional<std::pair<int64_t, int64_t>>
+tapChannels(const ConvGemm &g, int64_t t, int64_t k0, int64_t kt) {
+  int64_t T = g.numTaps();
+  int64_t lo = std::max<int64_t>(0, ceilDivS(k0 - t, T));
+  int64_t hi = std::min<int64_t>(g.cg - 1, floorDivS(k0 + kt - 1 - t, T));
+  if (lo > hi)
+    return std::nullopt;
+  return std::make_pair(lo, hi);
+}
+
+/// Direct im2col: one padded LOAD per tap.
+void loadConvADirect(Out &out, const ConvGemm &g, const MTile &tile,
+                     int64_t k0, int64_t kt, uint32_t addr, int64_t ld) {
+  unsigned es = isa::elementSize(g.dtype);
+  int64_t T = g.numTaps();
+  for (int64_t t = 0; t < T; ++t) {
+    auto channels = tapChannels(g, t, k0, kt);
+    if (!channels)
+      continue;
+    auto [cLo, cHi] = *channels;
+    int64_t col = cLo * T + t - k0;
+    PaddedBox box;
+    box.base = g.xAddr;
+    box.extent = {g.C, g.H, g.W};
+    box.stride = {g.H * g.W, g.W, 1};
+    box.origin = {g.cBase + cLo, tile.oh0 * g.sh + g.taps[t].offH,
+                  tile.ow0 * g.sw + g.taps[t].offW};
+    box.step = {1, g.sh, g.sw};
+    box.size = {cHi - cLo + 1, tile.nh, tile.nw};
+    box.sramStride = {T, tile.nw * ld, ld};
+    loadPadded(out, Buffer::Act, g.dtype, addr + uint32_t(col * es), box,
+               g.padBits);
+  }
+}
+
+/// The input patch an M tile reads for channels [cLo, cHi]: rows
+/// [h0, h0 + ph·hstep) every hstep, columns [w0, w0 + pw).
+struct Patch {
+  int64_t cLo = 0, cHi = -1, h0 = 0, ph = 0, hstep = 1, w0 = 0, pw = 0;
+  int64_t channels() const { return cHi - cLo + 1; }
+  int64_t elements() const { return channels() * ph * pw; }
+};
+
+Patch getPatch(const ConvGemm &g, const MTile &tile, int64_t k0, int64_t kt) {
+  Patch p;
+  int64_t T = g.numTaps();
+  p.cLo = k0 / T;
+  p.cHi = (k0 + kt - 1) / T;
+  int64_t minH = INT64_MAX, maxH = INT64_MIN, minW = INT64_MAX,
+          maxW = INT64_MIN;
+  for (const Tap &t : g.taps) {
+    minH = std::min(minH, t.offH);
+    maxH = std::max(maxH, t.offH);
+    minW = std::min(minW, t.offW);
+    maxW = std::max(maxW, t.offW);
+  }
+  // Rows are read at oh·sh + offH: a progression of gcd(sh, offsets).
+  int64_t step = g.sh;
+  for (const Tap &t : g.taps)
+    step = std::gcd(step, t.offH - minH);
+  p.hstep = std::max<int64_t>(step, 1);
+  p.h0 = tile.oh0 * g.sh + minH;
+  int64_t hLast = (tile.oh0 + tile.nh - 1) * g.sh + maxH;
+  p.ph = (hLast - p.h0) / p.hstep + 1;
+  p.w0 = tile.ow0 * g.sw + minW;
+  p.pw = (tile.ow0 + tile.nw - 1) * g.sw + maxW - p.w0 + 1;
+  return p;
+}
+
+/// Explicit im2col: the patch into act, then one VEC COPY per tap and
+/// row (or column, or channel: whichever has fewest).
+void loadConvAExplicit(Out &out, const ConvGemm &g, const MTile &tile,
+                       int64_t k0, int64_t kt, uint32_t addr, int64_t ld) {
+  unsigned es = isa::elementSize(g.dtype);
+  int64_t T = g.numTaps();
+  Patch patch = getPatch(g, tile, k0, kt);
+  uint64_t bytes = uint64_t(patch.elements()) * es;
+  uint32_t at = out.alloc(g.patchBuffer, bytes);
+  PaddedBox box;
+  box.base = g.xAddr;
+  box.extent = {g.C, g.H, g.W};
+  box.stride = {g.H * g.W, g.W, 1};
+  box.origin = {g.cBase + patch.cLo, patch.h0, patch.w0};
+  box.step = {1, patch.hstep, 1};
+  box.size = {patch.channels(), patch.ph, patch.pw};
+  box.sramStride = {patch.ph * patch.pw, patch.pw, 1};
+  loadPadded(out, g.patchBuffer, g.dtype, at, box, g.padBits);
+
+  int64_t minH = INT64_MAX, minW = INT64_MAX;
+  for (const Tap &t : g.taps) {
+    minH = std::min(minH, t.offH);
+    minW = std::min(minW, t.offW);
+  }
+  int64_t plane = patch.ph * patch.pw;
+  int64_t rowStep = (g.sh / patch.hstep) * patch.pw; // patch elements per j
+  for (int64_t t = 0; t < T; ++t) {
+    auto channels = tapChannels(g, t, k0, kt);
+    if (!channels)
+      continue;
+    auto [cLo, cHi] = *channels;
+    int64_t cc = cHi - cLo + 1;
+    // Patch element of (channel c, pixel j, i).
+    int64_t srcBase = (cLo - patch.cLo) * plane +
+                      ((g.taps[t].offH - minH) / patch.hstep) * patch.pw +
+                      (g.taps[t].offW - minW);
+    int64_t dstBase = cLo * T + t - k0;
+    // Three ways to cut the 3-D copy into 2-D ones.
+    int64_t counts[3] = {tile.nh, tile.nw, cc};
+    int which = int(std::min_element(counts, counts + 3) - counts);
+    for (int64_t x = 0; x < counts[which]; ++x) {
+      int64_t s, d, rows, cols, srs, scs, drs, dcs;
+      if (which == 0) { // per row j: rows i, cols c
+        s = srcBase + x * rowStep;
+        d = dstBase + x * tile.nw * ld;
+        rows = tile.nw, cols = cc;
+        srs = g.sw, scs = plane, drs = ld, dcs = T;
+      } else if (which == 1) { // per column i: rows j, cols c
+        s = srcBase + x * g.sw;
+        d = dstBase + x * ld;
+        rows = tile.nh, cols = cc;
+        srs = rowStep, scs = plane, drs = tile.nw * ld, dcs = T;
+      } else { // per channel: rows j, cols i
+        s = srcBase + x * plane;
+        d = dstBase + x * T;
+        rows = tile.nh, cols = tile.nw;
+        srs = rowStep, scs = g.sw, drs = tile.nw * ld, dcs = ld;
+      }
+      out.emit(makeVec(VecFunc::Copy, g.dtype, g.dtype, uint16_t(rows),
+                       uint16_t(cols),
+                       sramOperand(Buffer::Act, addr + uint32_t(d * es), drs,
+                                   dcs),
+                       sramOperand(g.patchBuffer, at + uint32_t(s * es), srs,
+                                   scs)));
+    }
+  }
+}
+
+/// Stores an accumulator tile [pixel][channel] to NCHW.
+void storeConvTile(Out &out, const ConvGemm &g, DType accType,
+                   const MTile &tile, int64_t n0, int64_t nt, uint32_t acc,
+                   int64_t ld) {
+  Box box;
+  box.size = {nt, tile.nh, tile.nw};
+  box.dramStride = {g.OH * g.OW, g.osh * g.OW, g.osw};
+  box.sramStride = {1, tile.nw * ld, ld};
+  uint64_t dram =
+      g.yAddr + uint64_t((g.oBase + n0) * g.OH * g.OW +
+                         (g.oy0 + tile.oh0 * g.osh) * g.OW +
+                         (g.ox0 + tile.ow0 * g.osw)) *
+                    4;
+  out.emit(makeDma(false, Buffer::Acc, accType, acc, dram, box));
+}
+
+/// What a convolution layer shares between its GEMMs.
+struct ConvLayer : Layer {
+  std::optional<uint64_t> biasAddr; ///< [O] in accType
+};
+
+GemmProblem makeConvProblem(const ConvLayer &layer, const ConvGemm &g,
+                            std::function<void(Out &, int64_t, int64_t,
+                                               int64_t, int64_t, uint32_t,
+                                               int64_t)>
+                                loadW,
+                            int64_t n) {
+  GemmProblem p;
+  p.dtype = g.dtype;
+  p.M = g.mh * g.mw;
+  p.N = n;
+  p.K = g.getK();
+  unsigned es = isa::elementSize(g.dtype);
+  int64_t patchBudget = layer.emitter.getTileBudget(g.patchBuffer);
+  p.tileM = [&g, es, patchBudget](int64_t mCap, int64_t kt, int64_t nt) {
+    if (!g.explicitIm2col)
+      return tileGrid(g.mh, g.mw, mCap);
+    // Shrink until the patch fits next to the tile of its buffer.
+    for (int64_t cap = mCap; cap >= 1;) {
+      SmallVector<MTile> tiles = tileGrid(g.mh, g.mw, cap);
+      int64_t worst = 0;
+      for (const MTile &t : tiles)
+        for (int64_t k0 = 0; k0 < g.getK(); k0 += kt) {
+          int64_t k = std::min(kt, g.getK() - k0);
+          int64_t other = g.patchBuffer == Buffer::Act   ? t.rows * k * es
+                          : g.patchBuffer == Buffer::Wgt ? nt * k * es
+                                                         : t.rows * nt * 4;
+          worst = std::max(worst, other + getPatch(g, t, k0, k).elements() *
+                                              int64_t(es));
+        }
+      if (worst <= patchBudget)
+        return tiles;
+      cap = cap * 3 / 4;
+    }
+    return SmallVector<MTile>();
+  };
+  p.loadA = [&g](Out &out, const MTile &tile, int64_t k0, int64_t kt,
+                 uint32_t addr, int64_t ld) {
+    if (g.explicitIm2col)
+      loadConvAExplicit(out, g, tile, k0, kt, addr, ld);
+    else
+      loadConvADirect(out, g, tile, k0, kt, addr, ld);
+  };
+  p.loadW = std::move(loadW);
+  p.finish = [&g, &layer](Out &out, const MTile &tile, int64_t n0,
+                          int64_t nt, uint32_t acc, int64_t ld) {
+    if (layer.biasAddr)
+      addBiasRow(out, layer, *layer.biasAddr, g.oBase + n0, tile.rows, nt,
+                 acc, ld);
+    layer.applyEpilogue(out, uint16_t(tile.rows), uint16_t(nt),
+                        sramOperand(Buffer::Acc, acc, ld));
+    storeConvTile(out, g, layer.accType, tile, n0, nt, acc, ld);
+  };
+  return p;
+}
+
+/// The strategies of a convolution GEMM: direct im2col, and explicit
+/// im2col with the patch in each scratchpad.
+SmallVector<ConvGemm, 4> getVariants(const ConvGemm &base) {
+  SmallVector<ConvGemm, 4> variants(4, base);
+  Buffer buffers[3] = {Buffer::Act, Buffer::Acc, Buffer::Wgt};
+  for (int i = 0; i < 3; ++i) {
+    variants[i + 1].explicitIm2col = true;
+    variants[i + 1].patchBuffer = buffers[i];
+  }
+  return variants;
+}
+
+/// Dense rows of a row-major [rows][cols] weight matrix at `addr`.
+auto denseWeightLoader(uint64_t addr, DType dtype, int64_t cols,
+                       int64_t rowBase) {
+  return [=](Out &out, int64_t n0, int64_t nt, int64_t k0, int64_t kt,
+             uint32_t sram, int64_t ld) {
+    unsigned es = isa::elementSize(dtype);
+    load2D(out, Buffer::Wgt, dtype, sram,
+           addr + uint64_t((rowBase + n0) * cols + k0) * es, nt, kt, cols, 1,
+           ld);
+  };
+}
+
+/// The zero tile an accumulator gets when a GEMM has no K (a transposed
+/// convolution phase no tap reaches): filled from a constant.
+void zeroAccTile(Out &out, DType accType, uint32_t acc, int64_t rows,
+                 int64_t cols) {
+  fillBox(out, Buffer::Acc, accType, acc, {rows, cols}, {cols, 1}, 0);
+}
+
+/// Runs a convolution GEMM with its best plan; `g` must outlive the call.
+LogicalResult runConvGemm(Out &out, const ConvLayer &layer, const ConvGemm &g,
+                          const GemmProblem &p, const Plan &plan) {
+  if (p.K == 0) {
+    // No tap: bias (or zero) and the epilogue on every tile.
+    int64_t cap = std::max<int64_t>(
+        1, std::min<int64_t>(kMaxU16,
+                             out.budget(Buffer::Acc) / (4 * std::max<int64_t>(
+                                                                1, p.N))));
+    for (const MTile &tile : tileGrid(g.mh, g.mw, cap)) {
+      uint32_t acc = out.alloc(Buffer::Acc, tile.rows * p.N * 4);
+      out.pin(Buffer::Acc, acc, tile.rows * p.N * 4);
+      zeroAccTile(out, layer.accType, acc, tile.rows, p.N);
+      p.finish(out, tile, 0, p.N, acc, p.N);
+      out.unpin(Buffer::Acc, acc);
+    }
+    return success();
+  }
+  if (!runGemm(out, p, plan))
+    return emitNodeError(layer.op) << "internal error: a planned tile does "
+                                      "not fit";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Depthwise convolution on the vector unit
+//===----------------------------------------------------------------------===//
+
+/// y[c][j][i] = Σ_t x[c][j·sh + offH_t][i·sw + offW_t] · w[c][t] (+ b[c]):
+/// channel tiles of the padded input in act, the weights [c][t] in wgt, the
+/// output [c][j][i] in acc; per tap and output row one VEC MUL into a
+/// scratch row block and one VEC ADD.
+struct DepthwiseVec {
+  const ConvLayer &layer;
+  ConvGemm g; ///< cg = 1, one tap list; cBase is the first channel
+  int64_t channels = 0;
+  uint64_t wAddr = 0; ///< [C][T] f32
+  int64_t wRowStride = 0;
+
+  /// Emits every channel tile of one image; `rowsCap` output rows per tile.
+  bool run(Out &out, int64_t chanCap, int64_t rowsCap) const {
+    unsigned es = 4;
+    int64_t T = g.numTaps();
+    for (int64_t c0 = 0; c0 < channels; c0 += chanCap) {
+      int64_t cc = std::min(chanCap, channels - c0);
+      // Weights of the channel tile.
+      uint64_t wBytes = uint64_t(cc) * T * es;
+      uint32_t w = out.alloc(Buffer::Wgt, wBytes);
+      load2D(out, Buffer::Wgt, DType::F32, w, wAddr + uint64_t(c0) * wRowStride * es,
+             cc, T, wRowStride, 1, T);
+      out.pin(Buffer::Wgt, w, wBytes);
+      for (int64_t j0 = 0; j0 < g.mh; j0 += rowsCap) {
+        MTile tile;
+        tile.oh0 = j0;
+        tile.nh = std::min(rowsCap, g.mh - j0);
+        tile.ow0 = 0;
+        tile.nw = g.mw;
+        tile.rows = tile.nh * tile.nw;
+        ConvGemm one = g;
+        one.cBase = g.cBase + c0;
+        one.cg = cc;
+        Patch patch = getPatch(one, tile, 0, cc * T);
+        patch.cLo = 0;
+        patch.cHi = cc - 1;
+        uint64_t pBytes = uint64_t(patch.elements()) * es;
+        uint32_t at = out.alloc(Buffer::Act, pBytes);
+        PaddedBox box;
+        box.base = g.xAddr;
+        box.extent = {g.C, g.H, g.W};
+        box.stride = {g.H * g.W, g.W, 1};
+        box.origin = {one.cBase, patch.h0, patch.w0};
+        box.step = {1, patch.hstep, 1};
+        box.size = {cc, patch.ph, patch.pw};
+        box.sramStride = {patch.ph * patch.pw, patch.pw, 1};
+        out.pin(Buffer::Act, at, pBytes);
+        loadPadded(out, Buffer::Act, DType::F32, at, box, g.padBits);
+        // Output tile [c][j][i] and a scratch of the same shape.
+        int64_t outElems = cc * tile.rows;
+        uint32_t acc = out.alloc(Buffer::Acc, outElems * es);
+        out.pin(Buffer::Acc, acc, outElems * es);
+        uint32_t tmp = out.alloc(Buffer::Acc, outElems * es);
+        out.pin(Buffer::Acc, tmp, outElems * es);
+        int64_t minH = INT64_MAX, minW = INT64_MAX;
+        for (const Tap &t : g.taps) {
+          minH = std::min(minH, t.offH);
+          minW = std::min(minW, t.offW);
+        }
+        int64_t plane = patch.ph * patch.pw;
+        int64_t rowStep = (g.sh / patch.hstep) * patch.pw;
+        // A 2-D view covers [c][i] of one output row j.
+        for (int64_t t = 0; t < T; ++t) {
+          int64_t srcBase = ((g.taps[t].offH - minH) / patch.hstep) * patch.pw +
+                            (g.taps[t].offW - minW);
+          for (int64_t j = 0; j < tile.nh; ++j) {
+            isa::VecOperand src = sramOperand(
+                Buffer::Act, at + uint32_t((srcBase + j * rowStep) * es),
+                plane, g.sw);
+            isa::VecOperand weight =
+                sramOperand(Buffer::Wgt, w + uint32_t(t * es), T, 0);
+            isa::VecOperand dst = sramOperand(
+                Buffer::Acc, acc + uint32_t(j * tile.nw * es), tile.rows, 1);
+            if (t == 0) {
+              emitVec(out, VecFunc::Mul, DType::F32, uint16_t(cc),
+                      uint16_t(tile.nw), dst, src, weight);
+              continue;
+            }
+            isa::VecOperand scratch = sramOperand(
+                Buffer::Acc, tmp + uint32_t(j * tile.nw * es), tile.rows, 1);
+            emitVec(out, VecFunc::Mul, DType::F32, uint16_t(cc),
+                    uint16_t(tile.nw), scratch, src, weight);
+            emitVec(out, VecFunc::Add, DType::F32, uint16_t(cc),
+                    uint16_t(tile.nw), dst, dst, scratch);
+          }
+        }
+        out.unpin(Buffer::Act, at);
+        out.unpin(Buffer::Acc, tmp);
+        // Bias: one value per row of the [c][pixel] tile.
+        if (layer.biasAddr) {
+          uint32_t b = out.alloc(Buffer::Acc, cc * es);
+          load2D(out, Buffer::Acc, DType::F32, b,
+                 *layer.biasAddr + uint64_t(g.oBase + c0) * es, 1, cc, cc, 1,
+                 cc);
+          isa::VecOperand tileOp = sramOperand(Buffer::Acc, acc, tile.rows, 1);
+          emitVec(out, VecFunc::Add, DType::F32, uint16_t(cc),
+                  uint16_t(tile.rows), tileOp, tileOp,
+                  sramOperand(Buffer::Acc, b, 1, 0));
+        }
+        layer.applyEpilogue(out, uint16_t(cc), uint16_t(tile.rows),
+                            sramOperand(Buffer::Acc, acc, tile.rows, 1));
+        Box store;
+        store.size = {cc, tile.nh, tile.nw};
+        store.dramStride = {g.OH * g.OW, g.osh * g.OW, g.osw};
+        store.sramStride = {tile.rows, tile.nw, 1};
+        uint64_t dram = g.yAddr + uint64_t((g.oBase + c0) * g.OH * g.OW +
+                                           (g.oy0 + j0 * g.osh) * g.OW +
+                                           g.ox0) *
+                                      es;
+        out.emit(makeDma(false, Buffer::Acc, DType::F32, acc, dram, store));
+        out.unpin(Buffer::Acc, acc);
+      }
+      out.unpin(Buffer::Wgt, w);
+    }
+    return true;
+  }
+
+  /// Channel and row tiles that fit, or none.
+  std::optional<std::pair<int64_t, int64_t>> fit(Out &out) const {
+    int64_t T = g.numTaps();
+    int64_t actBudget = out.budget(Buffer::Act);
+    int64_t accBudget = out.budget(Buffer::Acc);
+    int64_t wgtBudget = out.budget(Buffer::Wgt);
+    for (int64_t rows = g.mh; rows >= 1; rows = rows == 1 ? 0 : ceilDiv(rows, 2)) {
+      MTile tile;
+      tile.oh0 = 0;
+      tile.nh = rows;
+      tile.nw = g.mw;
+      tile.rows = rows * g.mw;
+      ConvGemm one = g;
+      one.cg = 1;
+      Patch patch = getPatch(one, tile, 0, T);
+      int64_t perChannelAct = patch.ph * patch.pw * 4;
+      int64_t perChannelAcc = 2 * tile.rows * 4;
+      int64_t cc = std::min<int64_t>(
+          {channels, actBudget / perChannelAct, accBudget / perChannelAcc,
+           wgtBudget / (T * 4), kMaxU16});
+      if (cc >= 1 && tile.rows <= kMaxU16 && g.mw <= kMaxU16)
+        return std::make_pair(cc, rows);
+      if (rows == 1)
+        break;
+    }
+    return std::nullopt;
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// conv2d
+//===----------------------------------------------------------------------===//
+
+/// The DRAM view of the layer's result (the last epilogue op's).
+FailureOr<View> lookupResult(Emitter &emitter, Operation *op,
+                             ArrayRef<Operation *> epilogue) {
+  Value result = epilogue.empty() ? op->getResult(0)
+                                  : epilogue.back()->getResult(0);
+  return emitter.lookup(result, op);
+}
+
+/// The contraction's operand/result types, checked against the ISA.
+LogicalResult checkTypes(Operation *op, DType in, DType w, DType out) {
+  if (in == DType::F32 && w == DType::F32 && out == DType::F32)
+    return success();
+  if (in == DType::I8 && w == DType::I8 && out == DType::I32)
+    return success();
+  return emitNodeError(op) << "the matrix unit multiplies f32 x f32 -> f32 or "
+                              "i8 x i8 -> i32 (ISA §4.1), not "
+                           << isa::getName(in) << " x " << isa::getName(w)
+                           << " -> " << isa::getName(out);
+}
+
+/// Picks the cheapest of the candidate problems (each with its own plan).
+/// Returns the index and plan.
+struct Choice {
+  size_t index = 0;
+  Plan plan;
+  Estimate estimate;
+};
+
+LogicalResult emitConv2D(Emitter &emitter, spa::Conv2DOp op,
+                         ArrayRef<Operation *> epilogue) {
+  FailureOr<View> x = emitter.lookup(op.getInput(), op);
+  FailureOr<View> w = emitter.lookup(op.getWeight(), op);
+  FailureOr<View> y = lookupResult(emitter, op, epilogue);
+  if (failed(x) || failed(w) || failed(y))
+    return failure();
+  if (failed(checkTypes(op, x->dtype, w->dtype,
+                        epilogue.empty() ? y->dtype : DType::F32)))
+    return failure();
+  ConvLayer layer{{emitter, op, epilogue, y->dtype}, std::nullopt};
+  if (Value bias = op.getBias()) {
+    FailureOr<View> b = emitter.lookup(bias, op);
+    if (failed(b))
+      return failure();
+    layer.biasAddr = b->addr;
+  }
+
+  int64_t batch = x->shape[0], C = x->shape[1], H = x->shape[2],
+          W = x->shape[3];
+  int64_t O = w->shape[0], cg = w->shape[1], KH = w->shape[2],
+          KW = w->shape[3];
+  int64_t OH = y->shape[2], OW = y->shape[3];
+  int64_t groups = op.getGroups(), og = O / groups;
+  ArrayRef<int64_t> s = op.getStrides(), pads = op.getPads(),
+                    d = op.getDilations();
+  emitter.countMacs(uint64_t(batch) * OH * OW * O * cg * KH * KW);
+
+  ConvGemm base;
+  base.dtype = x->dtype;
+  base.C = C, base.H = H, base.W = W, base.cg = cg;
+  base.sh = s[0], base.sw = s[1];
+  for (int64_t kh = 0; kh < KH; ++kh)
+    for (int64_t kw = 0; kw < KW; ++kw)
+      base.taps.push_back({kh * d[0] - pads[0], kw * d[1] - pads[1]});
+  base.mh = OH, base.mw = OW;
+  base.OH = OH, base.OW = OW;
+  if (base.mh * base.mw == 0)
+    return success();
+
+  unsigned es = isa::elementSize(x->dtype);
+  uint64_t imageIn = uint64_t(C) * H * W * es;
+  uint64_t imageOut = uint64_t(O) * OH * OW * 4;
+
+  // Candidates: direct and explicit im2col on the matrix unit, and for
+  // depthwise layers the vector unit.
+  SmallVector<ConvGemm, 4> variants = getVariants(base);
+  std::optional<Choice> best;
+  for (size_t i = 0; i < variants.size(); ++i) {
+    ConvGemm &g = variants[i];
+    g.xAddr = x->addr;
+    g.yAddr = y->addr;
+    GemmProblem p = makeConvProblem(
+        layer, g, denseWeightLoader(w->addr, w->dtype, cg * KH * KW, 0), og);
+    auto plan = planGemm(emitter, op, p);
+    if (!plan)
+      continue;
+    // Every group and image costs the same.
+    if (!best || plan->second.total() < best->estimate.total())
+      best = Choice{i, plan->first, plan->second};
+  }
+  bool depthwise = cg == 1 && og == 1 && x->dtype == DType::F32;
+  std::optional<std::pair<int64_t, int64_t>> dwTiles;
+  DepthwiseVec dw{layer, base};
+  if (depthwise) {
+    dw.g.xAddr = x->addr;
+    dw.g.yAddr = y->addr;
+    dw.channels = C;
+    dw.wAddr = w->addr;
+    dw.wRowStride = KH * KW;
+    Out dry(emitter, op, true);
+    dwTiles = dw.fit(dry);
+    if (dwTiles) {
+      dw.run(dry, dwTiles->first, dwTiles->second);
+      // The matrix candidates cost one group; the vector one all channels.
+      if (!best ||
+          dry.est.total() < best->estimate.total() * uint64_t(groups))
+        best.reset();
+      else
+        dwTiles.reset();
+    }
+  }
+  if (!best && !dwTiles)
+    return emitNodeError(op) << "cannot tile the convolution: no tile of "
+                                "the scratchpads holds one output pixel's "
+                                "operands";
+
+  Out out(emitter, op, /*dry=*/false);
+  for (int64_t b = 0; b < batch; ++b) {
+    if (dwTiles) {
+      DepthwiseVec image = dw;
+      image.g.xAddr = x->addr + b * imageIn;
+      image.g.yAddr = y->addr + b * imageOut;
+      image.run(out, dwTiles->first, dwTiles->second);
+      continue;
+    }
+    for (int64_t gi = 0; gi < groups; ++gi) {
+      ConvGemm g = variants[best->index];
+      g.xAddr = x->addr + b * imageIn;
+      g.yAddr = y->addr + b * imageOut;
+      g.cBase = gi * cg;
+      g.oBase = gi * og;
+      GemmProblem p = makeConvProblem(
+          layer, g, denseWeightLoader(w->addr, w->dtype, cg * KH * KW, gi * og),
+          og);
+      if (failed(runConvGemm(out, layer, g, p, best->plan)))
+        return failure();
+    }
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// conv_transpose2d
+//===----------------------------------------------------------------------===//
+
+LogicalResult emitConvTranspose2D(Emitter &emitter, spa::ConvTranspose2DOp op,
+                                  ArrayRef<Operation *> epilogue) {
+  FailureOr<View> x = emitter.lookup(op.getInput(), op);
+  FailureOr<View> w = emitter.lookup(op.getWeight(), op);
+  FailureOr<View> y = lookupResult(emitter, op, epilogue);
+  if (failed(x) || failed(w) || failed(y))
+    return failure();
+  if (failed(checkTypes(op, x->dtype, w->dtype,
+                        epilogue.empty() ? y->dtype : DType::F32)))
+    return failure();
+  ConvLayer layer{{emitter, op, epilogue, y->dtype}, std::nullopt};
+  if (Value bias = op.getBias()) {
+    FailureOr<View> b = emitter.lookup(bias, op);
+    if (failed(b))
+      return failure();
+    layer.biasAddr = b->addr;
+  }
+  int64_t batch = x->shape[0], C = x->shape[1], H = x->shape[2],
+          W = x->shape[3];
+  int64_t og = w->shape[1], KH = w->shape[2], KW = w->shape[3];
+  int64_t groups = op.getGroups(), cg = C / groups, O = og * groups;
+  int64_t OH = y->shape[2], OW = y->shape[3];
+  ArrayRef<int64_t> s = op.getStrides(), pads = op.getPads(),
+                    d = op.getDilations();
+  unsigned es = isa::elementSize(x->dtype);
+  uint64_t imageIn = uint64_t(C) * H * W * es;
+  uint64_t imageOut = uint64_t(O) * OH * OW * 4;
+  std::optional<SmallVector<double>> constWeight =
+      readConstant(op.getWeight());
+
+  // Phase (ry, rx): outputs oy = ry + s·j take the taps kh with
+  // (ry + pad - kh·d) ≡ 0 (mod s), reading input j + (ry + pad - kh·d)/s.
+  struct Phase {
+    ConvGemm g;
+    SmallVector<std::pair<int64_t, int64_t>> taps; ///< (kh, kw)
+    uint64_t wConst = 0; ///< [groups][og][cg·T] when the weight is constant
+  };
+  SmallVector<Phase, 4> phases;
+  uint64_t macs = 0;
+  for (int64_t ry = 0; ry < std::min(s[0], OH); ++ry)
+    for (int64_t rx = 0; rx < std::min(s[1], OW); ++rx) {
+      Phase ph;
+      ConvGemm &g = ph.g;
+      g.dtype = x->dtype;
+      g.C = C, g.H = H, g.W = W, g.cg = cg;
+      g.sh = g.sw = 1;
+      for (int64_t kh = 0; kh < KH; ++kh) {
+        int64_t a = ry + pads[0] - kh * d[0];
+        if (floorDivS(a, s[0]) * s[0] != a)
+          continue;
+        for (int64_t kw = 0; kw < KW; ++kw) {
+          int64_t bb = rx + pads[1] - kw * d[1];
+          if (floorDivS(bb, s[1]) * s[1] != bb)
+            continue;
+          g.taps.push_back({a / s[0], bb / s[1]});
+          ph.taps.push_back({kh, kw});
+        }
+      }
+      g.mh = ceilDiv(OH - ry, s[0]);
+      g.mw = ceilDiv(OW - rx, s[1]);
+      g.OH = OH, g.OW = OW, g.oy0 = ry, g.ox0 = rx, g.osh = s[0],
+      g.osw = s[1];
+      macs += uint64_t(g.mh) * g.mw * og * g.getK() * groups * batch;
+      int64_t T = g.numTaps();
+      if (constWeight && T) {
+        // W' [g][o][c·T + t] = W[g·cg + c][o][kh_t][kw_t].
+        int64_t k = cg * T;
+        std::vector<uint8_t> data(uint64_t(groups) * og * k * es);
+        for (int64_t gi = 0; gi < groups; ++gi)
+          for (int64_t o = 0; o < og; ++o)
+            for (int64_t c = 0; c < cg; ++c)
+              for (int64_t t = 0; t < T; ++t) {
+                auto [kh, kw] = ph.taps[t];
+                double v = (*constWeight)[(((gi * cg + c) * og + o) * KH + kh) *
+                                              KW +
+                                          kw];
+                uint8_t *dst =
+                    &data[((gi * og + o) * k + c * T + t) * uint64_t(es)];
+                if (es == 4) {
+                  float f = float(v);
+                  std::memcpy(dst, &f, 4);
+                } else {
+                  *dst = uint8_t(int8_t(v));
+                }
+              }
+        ph.wConst = emitter.addConstant(
+            getNodeName(op) + ".phase" + std::to_string(phases.size()),
+            x->dtype, uint32_t(groups * og), uint32_t(k), std::move(data));
+      }
+      phases.push_back(std::move(ph));
+    }
+  emitter.countMacs(macs);
+
+  auto weightLoader = [&](const Phase &ph, int64_t gi) {
+    if (constWeight)
+      return std::function<void(Out &, int64_t, int64_t, int64_t, int64_t,
+                                uint32_t, int64_t)>(denseWeightLoader(
+          ph.wConst, x->dtype, ph.g.getK(), gi * og));
+    // W'[n][c·T + t] = W[gi·cg + c][n][kh][kw]: one strided DMA per tap.
+    const Phase *phase = &ph;
+    uint64_t wAddr = w->addr;
+    DType dtype = w->dtype;
+    return std::function<void(Out &, int64_t, int64_t, int64_t, int64_t,
+                              uint32_t, int64_t)>(
+        [=](Out &out, int64_t n0, int64_t nt, int64_t k0, int64_t kt,
+            uint32_t sram, int64_t ld) {
+          int64_t T = phase->g.numTaps();
+          for (int64_t t = 0; t < T; ++t) {
+            auto channels = tapChannels(phase->g, t, k0, kt);
+            if (!channels)
+              continue;
+            auto [cLo, cHi] = *channels;
+            auto [kh, kw] = phase->taps[t];
+            Box box;
+            box.size = {nt, cHi - cLo + 1};
+            box.dramStride = {KH * KW, og * KH * KW};
+            box.sramStride = {ld, T};
+            uint64_t dram =
+                wAddr + uint64_t((((gi * cg + cLo) * og + n0) * KH + kh) * KW +
+                                 kw) *
+                            es;
+            out.emit(makeDma(true, Buffer::Wgt, dtype,
+                             sram + uint32_t((cLo * T + t - k0) * es), dram,
+                             box));
+          }
+        });
+  };
+
+  // Plan each phase once (direct im2col: the phases are stride-1 windows).
+  Out out(emitter, op, /*dry=*/false);
+  for (Phase &ph : phases) {
+    if (ph.g.mh <= 0 || ph.g.mw <= 0)
+      continue;
+    ConvGemm plannedG = ph.g;
+    plannedG.xAddr = x->addr;
+    plannedG.yAddr = y->addr;
+    SmallVector<ConvGemm, 4> variants = getVariants(plannedG);
+    std::optional<Choice> best;
+    if (ph.g.getK() > 0)
+      for (size_t i = 0; i < variants.size(); ++i) {
+        GemmProblem p = makeConvProblem(layer, variants[i],
+                                        weightLoader(ph, 0), og);
+        auto plan = planGemm(emitter, op, p);
+        if (plan && (!best || plan->second.total() < best->estimate.total()))
+          best = Choice{i, plan->first, plan->second};
+      }
+    if (ph.g.getK() > 0 && !best)
+      return emitNodeError(op) << "cannot tile the transposed convolution: "
+                                  "no tile of the scratchpads holds one "
+                                  "output pixel's operands";
+    for (int64_t b = 0; b < batch; ++b)
+      for (int64_t gi = 0; gi < groups; ++gi) {
+        ConvGemm g = best ? variants[best->index] : plannedG;
+        g.xAddr = x->addr + b * imageIn;
+        g.yAddr = y->addr + b * imageOut;
+        g.cBase = gi * cg;
+        g.oBase = gi * og;
+        GemmProblem p = makeConvProblem(layer, g, weightLoader(ph, gi), og);
+        if (failed(runConvGemm(out, layer, g, p, best ? best->plan : Plan())))
+          return failure();
+      }
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// matmul and gemm
+//===----------------------------------------------------------------------===//
+
+/// A 2-D operand in DRAM: element (r, c) at addr + es·(r·rowStride +
+/// c·colStride).
+struct Matrix {
+  uint64_t addr = 0;
+  int64_t rowStride = 0, colStride = 1;
+};
+
+/// What matmul and gemm share: A [M][K], W [N][K] (B transposed), the
+/// output [M][N] (row stride N), and the finishing VECs.
+struct MatrixGemm {
+  DType dtype = DType::F32;
+  int64_t M = 0, N = 0, K = 0;
+  Matrix a, w, out;
+  // gemm extras
+  float alpha = 1.0f, beta = 1.0f;
+  std::optional<View> c; ///< broadcast to [M][N]
+};
+
+GemmProblem makeMatrixProblem(const Layer &layer, const MatrixGemm &mg) {
+  GemmProblem p;
+  p.dtype = mg.dtype;
+  p.M = mg.M, p.N = mg.N, p.K = mg.K;
+  bool fullC = mg.c && mg.c->strides[0] != 0 && mg.c->strides[1] != 0;
+  p.accShare = fullC ? 2 : 1;
+  p.tileM = [&mg](int64_t mCap, int64_t, int64_t) {
+    return tileRows(mg.M, mCap);
+  };
+  unsigned es = isa::elementSize(mg.dtype);
+  p.loadA = [&mg, es](Out &out, const MTile &t, int64_t k0, int64_t kt,
+                      uint32_t addr, int64_t ld) {
+    load2D(out, Buffer::Act, mg.dtype, addr,
+           mg.a.addr + uint64_t(t.m0 * mg.a.rowStride + k0 * mg.a.colStride) *
+                           es,
+           t.rows, kt, mg.a.rowStride, mg.a.colStride, ld);
+  };
+  p.loadW = [&mg, es](Out &out, int64_t n0, int64_t nt, int64_t k0, int64_t kt,
+                      uint32_t addr, int64_t ld) {
+    load2D(out, Buffer::Wgt, mg.dtype, addr,
+           mg.w.addr + uint64_t(n0 * mg.w.rowStride + k0 * mg.w.colStride) *
+                           es,
+           nt, kt, mg.w.rowStride, mg.w.colStride, ld);
+  };
+  p.finish = [&mg, &layer](Out &out, const MTile &t, int64_t n0, int64_t nt,
+                           uint32_t acc, int64_t ld) {
+    isa::VecOperand tile = sramOperand(Buffer::Acc, acc, ld);
+    uint16_t rows = uint16_t(t.rows), cols = uint16_t(nt);
+    if (mg.alpha != 1.0f)
+      emitVec(out, VecFunc::Mul, layer.accType, rows, cols, tile, tile, {},
+              mg.alpha);
+    if (mg.c && mg.beta != 0.0f) {
+      const View &c = *mg.c;
+      int64_t rs = c.strides[0], cs = c.strides[1];
+      int64_t boxRows = rs ? t.rows : 1, boxCols = cs ? nt : 1;
+      uint32_t at = out.alloc(Buffer::Acc, boxRows * boxCols * 4);
+      load2D(out, Buffer::Acc, c.dtype, at,
+             c.addr + uint64_t(t.m0 * rs + n0 * cs) * 4, boxRows, boxCols,
+             rs, cs, boxCols);
+      isa::VecOperand cOp = sramOperand(Buffer::Acc, at, rs ? boxCols : 0,
+                                        cs ? 1 : 0);
+      if (mg.beta != 1.0f) {
+        // Scale the loaded (broadcast-free) box once.
+        isa::VecOperand box = sramOperand(Buffer::Acc, at, boxCols, 1);
+        emitVec(out, VecFunc::Mul, layer.accType, uint16_t(boxRows),
+                uint16_t(boxCols), box, box, {}, mg.beta);
+      }
+      emitVec(out, VecFunc::Add, layer.accType, rows, cols, tile, tile, cOp);
+    }
+    layer.applyEpilogue(out, rows, cols, tile);
+    Box box;
+    box.size = {t.rows, nt};
+    box.dramStride = {mg.out.rowStride, 1};
+    box.sramStride = {ld, 1};
+    out.emit(makeDma(false, Buffer::Acc, layer.accType, acc,
+                     mg.out.addr + uint64_t(t.m0 * mg.out.rowStride + n0) * 4,
+                     box));
+  };
+  return p;
+}
+
+/// Compile-time W = B^T for a constant B [batch][K][N]: [batch][N][K].
+uint64_t transposeConstant(Emitter &emitter, Operation *op, Value value,
+                           DType dtype, int64_t batch, int64_t k, int64_t n) {
+  std::optional<SmallVector<double>> values = readConstant(value);
+  unsigned es = isa::elementSize(dtype);
+  std::vector<uint8_t> data(uint64_t(batch) * n * k * es);
+  for (int64_t b = 0; b < batch; ++b)
+    for (int64_t i = 0; i < k; ++i)
+      for (int64_t j = 0; j < n; ++j) {
+        double v = (*values)[(b * k + i) * n + j];
+        uint8_t *dst = &data[((b * n + j) * k + i) * uint64_t(es)];
+        if (dtype == DType::F32) {
+          float f = float(v);
+          std::memcpy(dst, &f, 4);
+        } else {
+          *dst = uint8_t(int8_t(v));
+        }
+      }
+  return emitter.addConstant(getNodeName(op) + ".transposed", dtype,
+                             uint32_t(batch * n), uint32_t(k),
+                             std::move(data));
+}
+
+/// Plans `mg` and emits it (the same plan for each of `instances`, given
+/// by their operand addresses).
+LogicalResult runMatrixGemms(Emitter &emitter, const Layer &layer,
+                             MatrixGemm proto,
+                             ArrayRef<std::array<uint64_t, 3>> instances) {
+  if (proto.M == 0 || proto.N == 0)
+    return success();
+  GemmProblem p = makeMatrixProblem(layer, proto);
+  if (proto.K == 0)
+    return emitNodeError(layer.op) << "has an empty contracting dimension";
+  auto plan = planGemm(emitter, layer.op, p);
+  if (!plan)
+    return emitNodeError(layer.op)
+           << "cannot tile the product: no tile of the scratchpads holds one "
+              "output row's operands";
+  Out out(emitter, layer.op, /*dry=*/false);
+  for (const auto &addrs : instances) {
+    MatrixGemm mg = proto;
+    mg.a.addr = addrs[0];
+    mg.w.addr = addrs[1];
+    mg.out.addr = addrs[2];
+    GemmProblem q = makeMatrixProblem(layer, mg);
+    if (!runGemm(out, q, plan->first))
+      return emitNodeError(layer.op) << "internal error: a planned tile does "
+                                        "not fit";
+  }
+  return success();
+}
+
+LogicalResult emitMatMul(Emitter &emitter, spa::MatMulOp op,
+                         ArrayRef<Operation *> epilogue) {
+  FailureOr<View> lhs = emitter.lookup(op.getLhs(), op);
+  FailureOr<View> rhs = emitter.lookup(op.getRhs(), op);
+  FailureOr<View> y = lookupResult(emitter, op, epilogue);
+  if (failed(lhs) || failed(rhs) || failed(y))
+    return failure();
+  if (failed(checkTypes(op, lhs->dtype, rhs->dtype,
+                        epilogue.empty() ? y->dtype : DType::F32)))
+    return failure();
+  Layer layer{emitter, op, epilogue, y->dtype};
+
+  SmallVector<int64_t> ls(lhs->shape.begin(), lhs->shape.end()),
+      rs(rhs->shape.begin(), rhs->shape.end());
+  if (ls.size() == 1)
+    ls.insert(ls.begin(), 1);
+  if (rs.size() == 1)
+    rs.push_back(1);
+  int64_t M = ls[ls.size() - 2], K = ls.back(), N = rs.back();
+  SmallVector<int64_t> lb(ls.begin(), ls.end() - 2), rb(rs.begin(), rs.end() - 2);
+  size_t rank = std::max(lb.size(), rb.size());
+  SmallVector<int64_t> batchShape(rank, 1);
+  for (size_t i = 0; i < rank; ++i) {
+    int64_t l = i + lb.size() >= rank ? lb[i + lb.size() - rank] : 1;
+    int64_t r = i + rb.size() >= rank ? rb[i + rb.size() - rank] : 1;
+    batchShape[i] = std::max(l, r);
+  }
+  int64_t batch = 1, rhsBatch = 1;
+  for (int64_t e : batchShape)
+    batch *= e;
+  for (int64_t e : rb)
+    rhsBatch *= e;
+  emitter.countMacs(uint64_t(batch) * M * N * K);
+  unsigned es = isa::elementSize(lhs->dtype);
+
+  // W: the constant transposed once, or the run-time rhs read with
+  // transposing strides.
+  uint64_t wBase = rhs->addr;
+  Matrix wm{0, 1, N};
+  if (N == 1) {
+    wm = {0, K, 1}; // [K][1] is already [1][K]
+  } else if (readConstant(op.getRhs())) {
+    wBase = transposeConstant(emitter, op, op.getRhs(), rhs->dtype, rhsBatch,
+                              K, N);
+    wm = {0, K, 1};
+  }
+
+  // Strides of each operand's batch index.
+  auto batchStrides = [&](ArrayRef<int64_t> b, int64_t matrix) {
+    SmallVector<int64_t> strides(rank, 0);
+    int64_t stride = matrix;
+    for (int64_t i = int64_t(b.size()) - 1; i >= 0; --i) {
+      size_t at = rank - b.size() + i;
+      strides[at] = b[i] == 1 ? 0 : stride;
+      stride *= b[i];
+    }
+    return strides;
+  };
+  SmallVector<int64_t> lStrides = batchStrides(lb, M * K);
+  SmallVector<int64_t> rStrides = batchStrides(rb, K * N);
+
+  MatrixGemm mg;
+  mg.dtype = lhs->dtype;
+  mg.M = M, mg.N = N, mg.K = K;
+  mg.a = {0, K, 1};
+  mg.w = wm;
+  mg.out = {0, N, 1};
+
+  // A rhs shared by every batch and a dense lhs: one GEMM of batch·M rows.
+  bool shared = llvm::all_of(rStrides, [](int64_t s) { return s == 0; });
+  bool lhsFull = llvm::all_of(lStrides, [](int64_t s) { return s != 0; }) ||
+                 batch == 1;
+  if (shared && lhsFull) {
+    mg.M = batch * M;
+    return runMatrixGemms(emitter, layer, mg,
+                          {{lhs->addr, wBase, y->addr}});
+  }
+  SmallVector<std::array<uint64_t, 3>> instances;
+  SmallVector<int64_t> index(rank, 0);
+  for (int64_t bi = 0; bi < batch; ++bi) {
+    int64_t lOff = 0, rOff = 0;
+    for (size_t i = 0; i < rank; ++i) {
+      lOff += index[i] * lStrides[i];
+      rOff += index[i] * rStrides[i];
+    }
+    instances.push_back({lhs->addr + uint64_t(lOff) * es,
+                         wBase + uint64_t(rOff) * es,
+                         y->addr + uint64_t(bi) * M * N * 4});
+    for (int64_t i = int64_t(rank) - 1; i >= 0; --i) {
+      if (++index[i] < batchShape[i])
+        break;
+      index[i] = 0;
+    }
+  }
+  return runMatrixGemms(emitter, layer, mg, instances);
+}
+
+LogicalResult emitGemm(Emitter &emitter, spa::GemmOp op,
+                       ArrayRef<Operation *> epilogue) {
+  FailureOr<View> a = emitter.lookup(op.getA(), op);
+  FailureOr<View> b = emitter.lookup(op.getB(), op);
+  FailureOr<View> y = lookupResult(emitter, op, epilogue);
+  if (failed(a) || failed(b) || failed(y))
+    return failure();
+  if (failed(checkTypes(op, a->dtype, b->dtype,
+                        epilogue.empty() ? y->dtype : DType::F32)))
+    return failure();
+  Layer layer{emitter, op, epilogue, y->dtype};
+  bool ta = op.getTransA(), tb = op.getTransB();
+  int64_t M = ta ? a->shape[1] : a->shape[0];
+  int64_t K = ta ? a->shape[0] : a->shape[1];
+  int64_t N = tb ? b->shape[0] : b->shape[1];
+  emitter.countMacs(uint64_t(M) * N * K);
+
+  MatrixGemm mg;
+  mg.dtype = a->dtype;
+  mg.M = M, mg.N = N, mg.K = K;
+  mg.a = ta ? Matrix{0, 1, M} : Matrix{0, K, 1};
+  uint64_t wBase = b->addr;
+  if (tb) {
+    mg.w = {0, K, 1};
+  } else if (N == 1) {
+    mg.w = {0, K, 1}; // [K][1]: W[0][k] = B[k][0]
+  } else if (readConstant(op.getB())) {
+    wBase = transposeConstant(emitter, op, op.getB(), b->dtype, 1, K, N);
+    mg.w = {0, K, 1};
+  } else {
+    mg.w = {0, 1, N};
+  }
+  mg.out = {0, N, 1};
+  mg.alpha = op.getAlpha().convertToFloat();
+  mg.beta = op.getBeta().convertToFloat();
+  if (Value c = op.getC()) {
+    FailureOr<View> cv = emitter.lookup(c, op);
+    if (failed(cv))
+      return failure();
+    if (cv->dtype != layer.accType)
+      return emitNodeError(op) << "C must have the result's element type";
+    View bc = cv->broadcastTo({M, N});
+    mg.c = bc;
+    if (layer.accType != DType::F32 && (mg.alpha != 1.0f || mg.beta != 1.0f))
+      return emitNodeError(op) << "integer gemm takes alpha = beta = 1 only";
+  } else if (layer.accType != DType::F32 && mg.alpha != 1.0f) {
+    return emitNodeError(op) << "integer gemm takes alpha = 1 only";
+  }
+  return runMatrixGemms(emitter, layer, mg, {{a->addr, wBase, y->addr}});
+}
+
+} // namespace
+
+LogicalResult codegen::emitContraction(Emitter &emitter, Operation *op,
+                                       ArrayRef<Operation *> epilogue) {
+  if (auto conv = dyn_cast<spa::Conv2DOp>(op))
+    return emitConv2D(emitter, conv, epilogue);
+  if (auto convT = dyn_cast<spa::ConvTranspose2DOp>(op))
+    return emitConvTranspose2D(emitter, convT, epilogue);
+  if (auto matmul = dyn_cast<spa::MatMulOp>(op))
+    return emitMatMul(emitter, matmul, epilogue);
+  if (auto gemm = dyn_cast<spa::GemmOp>(op))
+    return emitGemm(emitter, gemm, epilogue);
+  return emitNodeError(op) << "is not a contraction";
 }

@@ -1,15 +1,1492 @@
-//===- EmitDataMovement.cpp ---------------------------------------------------===//
+//===- EmitDataMovement.cpp - Data movement on the DMA, vector and matrix units ===//
 //
 // Part of the SPC project.
+//
+//===----------------------------------------------------------------------===//
+//
+// transpose, concat, slice, pad, expand, tile, resize and gather, all on the
+// accelerator. Most of them are strided copies: a LOAD gathers a box of one
+// strided DRAM view into a dense scratchpad tile and a STORE scatters it to
+// another view (ISA §3.1). The scratchpad side of a DMA is free in the cost
+// model (docs/CycleModel.md §2), so each DMA is ordered to keep its DRAM side
+// contiguous, broadcasts are a zero scratchpad stride on the STORE, and the
+// vector unit only runs where the DMA cannot help: reversed dimensions
+// (negative slice steps, reflect padding) and gathers along the innermost
+// dimension (signed VEC strides, ISA §4.7). Linear resize and gathers with
+// run-time indices run on the matrix unit with compile-time interpolation
+// matrices and one-hot matrices built by the vector unit.
 //
 //===----------------------------------------------------------------------===//
 
 #include "CodeGen.h"
 
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <numeric>
+
 using namespace mlir;
 using namespace spc;
 using namespace spc::codegen;
+using isa::Buffer;
+using isa::DType;
+using isa::VecFunc;
+
+namespace {
+
+/// The largest DMA size, VEC rows/cols and GEMM M/N/K (u16 fields).
+constexpr int64_t kMaxExtent = UINT16_MAX;
+/// DMA boxes have four dimensions (ISA §3.1).
+constexpr size_t kDmaRank = 4;
+/// The largest DMA padding per dimension (u8 fields).
+constexpr int64_t kMaxPad = UINT8_MAX;
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+/// A stable insertion sort for the few dimensions of a view (libstdc++'s
+/// std::stable_sort uses a deprecated buffer API).
+template <typename Range, typename Less>
+void stableSort(Range begin, Range end, Less less) {
+  for (Range i = begin; i != end; ++i)
+    for (Range j = i; j != begin && less(*j, *(j - 1)); --j)
+      std::swap(*j, *(j - 1));
+}
+
+uint64_t offsetAddr(uint64_t addr, int64_t elements, unsigned es) {
+  return uint64_t(int64_t(addr) + elements * int64_t(es));
+}
+
+/// The tile budget of `buffer` in elements of `es` bytes.
+int64_t budgetElems(Emitter &emitter, Buffer buffer, unsigned es) {
+  return std::max<int64_t>(1, emitter.getTileBudget(buffer) / es);
+}
+
+//===----------------------------------------------------------------------===//
+// DMA and VEC helpers
+//===----------------------------------------------------------------------===//
+
+/// One dimension of a DMA box.
+struct BoxDim {
+  int64_t size, dramStride, sramStride;
+};
+
+/// Emits a LOAD or STORE of a box given in any dimension order: size-1
+/// dimensions are dropped and the rest ordered by decreasing DRAM stride, so
+/// that the contiguous dimension is innermost (long DRAM runs).
+void emitDma(Emitter &emitter, bool load, Buffer buffer, uint32_t sram,
+             uint64_t dram, DType dtype, SmallVector<BoxDim, 8> dims) {
+  llvm::erase_if(dims, [](const BoxDim &d) { return d.size == 1; });
+  stableSort(dims.begin(), dims.end(),
+                   [](const BoxDim &a, const BoxDim &b) {
+                     if (a.dramStride != b.dramStride)
+                       return a.dramStride > b.dramStride;
+                     return a.sramStride > b.sramStride;
+                   });
+  if (dims.empty())
+    dims.push_back({1, 1, 1});
+  assert(dims.size() <= kDmaRank && "a DMA box has four dimensions");
+  View view;
+  view.addr = dram;
+  view.dtype = dtype;
+  SmallVector<int64_t, 4> sramStrides;
+  for (const BoxDim &d : dims) {
+    assert(d.size >= 1 && d.size <= kMaxExtent && d.dramStride >= 0 &&
+           d.sramStride >= 0);
+    view.shape.push_back(d.size);
+    view.strides.push_back(d.dramStride);
+    sramStrides.push_back(d.sramStride);
+  }
+  if (load)
+    emitter.load(buffer, sram, view, sramStrides);
+  else
+    emitter.store(buffer, sram, view, sramStrides);
+}
+
+/// VEC COPYs of an n-D box between two scratchpad layouts with signed
+/// strides: element i goes from `src + es * Σ i_d srcStrides[d]` to
+/// `dst + es * Σ i_d dstStrides[d]`. Dimensions both layouts walk alike are
+/// merged; the two innermost are one VEC, the others a loop.
+void vecCopy(Emitter &emitter, DType dtype, ArrayRef<int64_t> shape,
+             Buffer srcBuffer, uint32_t src, ArrayRef<int64_t> srcStrides,
+             Buffer dstBuffer, uint32_t dst, ArrayRef<int64_t> dstStrides) {
+  struct Dim {
+    int64_t size, s, d;
+  };
+  SmallVector<Dim> dims;
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (shape[i] == 1)
+      continue;
+    Dim dim{shape[i], srcStrides[i], dstStrides[i]};
+    if (!dims.empty()) {
+      Dim &outer = dims.back();
+      if (outer.s == dim.s * dim.size && outer.d == dim.d * dim.size &&
+          outer.size * dim.size <= kMaxExtent) {
+        outer = {outer.size * dim.size, dim.s, dim.d};
+        continue;
+      }
+    }
+    dims.push_back(dim);
+  }
+  while (dims.size() < 2)
+    dims.insert(dims.begin(), Dim{1, 0, 0});
+  unsigned es = isa::elementSize(dtype);
+  size_t outer = dims.size() - 2;
+  SmallVector<int64_t> index(outer, 0);
+  while (true) {
+    int64_t srcOffset = 0, dstOffset = 0;
+    for (size_t i = 0; i < outer; ++i) {
+      srcOffset += index[i] * dims[i].s;
+      dstOffset += index[i] * dims[i].d;
+    }
+    const Dim &rows = dims[outer], &cols = dims[outer + 1];
+    emitter.emit(makeVec(
+        VecFunc::Copy, dtype, dtype, uint16_t(rows.size), uint16_t(cols.size),
+        sramOperand(dstBuffer, uint32_t(offsetAddr(dst, dstOffset, es)),
+                    rows.d, cols.d),
+        sramOperand(srcBuffer, uint32_t(offsetAddr(src, srcOffset, es)),
+                    rows.s, cols.s)));
+    int64_t i = int64_t(outer) - 1;
+    for (; i >= 0; --i) {
+      if (++index[i] < dims[i].size)
+        break;
+      index[i] = 0;
+    }
+    if (i < 0)
+      break;
+  }
+}
+
+/// Calls `body` with the start index and extent of every tile of `shape`
+/// cut into tiles of `tile`, in row-major order.
+void forEachTile(ArrayRef<int64_t> shape, ArrayRef<int64_t> tile,
+                 function_ref<void(ArrayRef<int64_t>, ArrayRef<int64_t>)> body) {
+  size_t rank = shape.size();
+  for (int64_t extent : shape)
+    if (extent == 0)
+      return;
+  SmallVector<int64_t> start(rank, 0), count(rank, 0);
+  while (true) {
+    for (size_t d = 0; d < rank; ++d)
+      count[d] = std::min(tile[d], shape[d] - start[d]);
+    body(start, count);
+    int64_t d = int64_t(rank) - 1;
+    for (; d >= 0; --d) {
+      start[d] += tile[d];
+      if (start[d] < shape[d])
+        break;
+      start[d] = 0;
+    }
+    if (d < 0)
+      break;
+  }
+}
+
+/// Tile extents for a copy: dimensions grow in `order` while the tile's
+/// scratchpad footprint (Π extent * weight over dimensions of non-zero
+/// weight; zero-weight dimensions are broadcast and take no space) stays
+/// within `budget`. `seed`, when set, first gets about the square root of the
+/// budget so that two different innermost dimensions (a transpose) both keep
+/// long DRAM runs. At most four dimensions get an extent above 1.
+SmallVector<int64_t> chooseTile(ArrayRef<int64_t> shape,
+                                ArrayRef<int64_t> weight,
+                                ArrayRef<int64_t> maxExtent,
+                                ArrayRef<unsigned> order,
+                                std::optional<unsigned> seed, int64_t budget) {
+  size_t rank = shape.size();
+  SmallVector<int64_t> tile(rank, 1);
+  auto usedWithout = [&](unsigned skip) {
+    int64_t used = 1;
+    for (size_t d = 0; d < rank; ++d)
+      if (d != skip && weight[d] > 0)
+        used *= tile[d] * weight[d];
+    return used;
+  };
+  auto grow = [&](unsigned d, int64_t limit) {
+    int64_t most = std::min(shape[d], maxExtent[d]);
+    if (weight[d] > 0)
+      most = std::min(most, std::max<int64_t>(
+                                1, limit / (usedWithout(d) * weight[d])));
+    tile[d] = std::max<int64_t>(1, most);
+  };
+  if (seed && weight[*seed] > 0)
+    grow(*seed, int64_t(std::sqrt(double(budget))));
+  size_t grown = 0;
+  for (unsigned d : order) {
+    if (grown == kDmaRank) {
+      tile[d] = 1;
+      continue;
+    }
+    grow(d, budget);
+    if (tile[d] > 1)
+      ++grown;
+  }
+  return tile;
+}
+
+//===----------------------------------------------------------------------===//
+// Strided copies
+//===----------------------------------------------------------------------===//
+
+/// Copies the DRAM view `src` to the DRAM view `dst` (the same shape, any
+/// rank) through the scratchpad. Source strides may be zero (broadcast: the
+/// element is loaded once and the STORE repeats it) or negative, and
+/// destination strides negative; a dimension the two walk in opposite
+/// directions is reversed by a VEC COPY with a negative stride.
+void copyView(Emitter &emitter, View src, View dst) {
+  assert(src.shape == dst.shape && "copy between different shapes");
+  if (src.getNumElements() == 0)
+    return;
+  unsigned es = src.getElementSize();
+  // Walk every source dimension forwards; a broadcast one also forwards on
+  // the destination.
+  for (size_t d = 0; d < src.shape.size(); ++d) {
+    int64_t n = src.shape[d];
+    if (n == 1)
+      continue;
+    if (src.strides[d] < 0) {
+      src.addr = offsetAddr(src.addr, (n - 1) * src.strides[d], es);
+      src.strides[d] = -src.strides[d];
+      dst.addr = offsetAddr(dst.addr, (n - 1) * dst.strides[d], es);
+      dst.strides[d] = -dst.strides[d];
+    } else if (src.strides[d] == 0 && dst.strides[d] < 0) {
+      dst.addr = offsetAddr(dst.addr, (n - 1) * dst.strides[d], es);
+      dst.strides[d] = -dst.strides[d];
+    }
+  }
+  View *views[] = {&src, &dst};
+  collapseJointly(views);
+  size_t rank = src.shape.size();
+  ArrayRef<int64_t> shape = src.shape, ss = src.strides, ds = dst.strides;
+
+  bool anyReversed = false;
+  std::optional<unsigned> srcInner, dstInner;
+  for (unsigned d = 0; d < rank; ++d) {
+    if (shape[d] == 1)
+      continue;
+    anyReversed |= ds[d] < 0;
+    if (ss[d] > 0 && (!srcInner || ss[d] < ss[*srcInner]))
+      srcInner = d;
+    if (!dstInner || std::abs(ds[d]) < std::abs(ds[*dstInner]))
+      dstInner = d;
+  }
+  // A source whose innermost stride leaves gaps shorter than a DRAM burst is
+  // loaded whole (one run) and the STORE or VEC skips the gaps in the
+  // scratchpad instead of paying a burst per element.
+  int64_t burstElems =
+      std::max<int64_t>(1, emitter.getTarget().dramBurstBytes / es);
+  std::optional<unsigned> gapped;
+  if (srcInner && ss[*srcInner] > 1 && ss[*srcInner] < burstElems)
+    gapped = srcInner;
+
+  int64_t budget = budgetElems(emitter, Buffer::Act, es);
+  if (anyReversed)
+    budget = std::min(budget, budgetElems(emitter, Buffer::Acc, es));
+  SmallVector<int64_t> weight(rank), maxExtent(rank, kMaxExtent);
+  for (unsigned d = 0; d < rank; ++d)
+    weight[d] = ss[d] == 0 ? 0 : 1;
+  if (gapped) {
+    weight[*gapped] = ss[*gapped];
+    maxExtent[*gapped] = (kMaxExtent - 1) / ss[*gapped] + 1;
+  }
+  SmallVector<unsigned> order;
+  if (srcInner)
+    order.push_back(*srcInner);
+  if (dstInner && dstInner != srcInner)
+    order.push_back(*dstInner);
+  SmallVector<unsigned> rest;
+  for (unsigned d = 0; d < rank; ++d)
+    if (!llvm::is_contained(order, d))
+      rest.push_back(d);
+  auto key = [&](unsigned d) {
+    return ss[d] == 0 ? std::abs(ds[d])
+                      : std::min<int64_t>(ss[d], std::abs(ds[d]));
+  };
+  stableSort(rest.begin(), rest.end(),
+                   [&](unsigned a, unsigned b) { return key(a) < key(b); });
+  order.append(rest.begin(), rest.end());
+  std::optional<unsigned> seed;
+  if (dstInner && dstInner != srcInner)
+    seed = dstInner;
+  SmallVector<int64_t> tile =
+      chooseTile(shape, weight, maxExtent, order, seed, budget);
+
+  forEachTile(shape, tile, [&](ArrayRef<int64_t> start,
+                               ArrayRef<int64_t> count) {
+    int64_t srcOffset = 0, dstOffset = 0;
+    bool reverse = false;
+    for (size_t d = 0; d < rank; ++d) {
+      srcOffset += start[d] * ss[d];
+      // A reversed dimension's box starts at its lowest address.
+      dstOffset += (ds[d] < 0 ? start[d] + count[d] - 1 : start[d]) * ds[d];
+      reverse |= ds[d] < 0 && count[d] > 1;
+    }
+    // The loaded tile: dense over the loaded dimensions, innermost source
+    // stride innermost; the gapped dimension keeps its source gaps.
+    SmallVector<unsigned> loaded;
+    for (unsigned d = 0; d < rank; ++d)
+      if (ss[d] != 0 && count[d] > 1)
+        loaded.push_back(d);
+    stableSort(loaded.begin(), loaded.end(),
+                     [&](unsigned a, unsigned b) { return ss[a] > ss[b]; });
+    SmallVector<int64_t> actStride(rank, 0);
+    SmallVector<BoxDim, 8> loadBox;
+    int64_t size = 1;
+    for (auto it = loaded.rbegin(); it != loaded.rend(); ++it) {
+      unsigned d = *it;
+      bool gap = gapped && d == *gapped;
+      int64_t extent = gap ? (count[d] - 1) * ss[d] + 1 : count[d];
+      actStride[d] = gap ? size * ss[d] : size;
+      loadBox.push_back({extent, gap ? 1 : ss[d], size});
+      size *= extent;
+    }
+    uint32_t act = emitter.alloc(Buffer::Act, size * es);
+    emitDma(emitter, /*load=*/true, Buffer::Act, act,
+            offsetAddr(src.addr, srcOffset, es), src.dtype, loadBox);
+
+    Buffer storeBuffer = Buffer::Act;
+    uint32_t storeAddr = act;
+    SmallVector<int64_t> storeStride = actStride;
+    if (reverse) {
+      // VEC into a tile laid out in the destination's order, reversing the
+      // reversed dimensions.
+      SmallVector<unsigned> stored;
+      for (unsigned d = 0; d < rank; ++d)
+        if (ss[d] != 0 && count[d] > 1)
+          stored.push_back(d);
+      stableSort(stored.begin(), stored.end(), [&](unsigned a, unsigned b) {
+        return std::abs(ds[a]) > std::abs(ds[b]);
+      });
+      SmallVector<int64_t> accStride(rank, 0), vecStride(rank, 0),
+          vecShape(rank, 1);
+      int64_t accSize = 1, base = 0;
+      for (auto it = stored.rbegin(); it != stored.rend(); ++it) {
+        unsigned d = *it;
+        accStride[d] = accSize;
+        vecShape[d] = count[d];
+        if (ds[d] < 0) {
+          vecStride[d] = -accSize;
+          base += (count[d] - 1) * accSize;
+        } else {
+          vecStride[d] = accSize;
+        }
+        accSize *= count[d];
+      }
+      uint32_t acc = emitter.alloc(Buffer::Acc, accSize * es);
+      vecCopy(emitter, src.dtype, vecShape, Buffer::Act, act, actStride,
+              Buffer::Acc, uint32_t(acc + base * es), vecStride);
+      storeBuffer = Buffer::Acc;
+      storeAddr = acc;
+      storeStride = accStride;
+    }
+    SmallVector<BoxDim, 8> storeBox;
+    for (size_t d = 0; d < rank; ++d)
+      if (count[d] > 1)
+        storeBox.push_back({count[d], std::abs(ds[d]), storeStride[d]});
+    emitDma(emitter, /*load=*/false, storeBuffer, storeAddr,
+            offsetAddr(dst.addr, dstOffset, es), dst.dtype, storeBox);
+  });
+}
+
+/// A one-element constant of the pad value in DRAM.
+uint64_t addScalarConstant(Emitter &emitter, Operation *op, DType dtype,
+                           uint32_t bits) {
+  unsigned es = isa::elementSize(dtype);
+  std::vector<uint8_t> data(es);
+  std::memcpy(data.data(), &bits, es); // little-endian host
+  return emitter.addConstant(getNodeName(op) + ".fill", dtype, 1, 1,
+                             std::move(data));
+}
+
+/// Fills the DRAM view `dst` with the element at `scalar`: one element is
+/// loaded and STOREs repeat it with zero scratchpad strides.
+void fillView(Emitter &emitter, View dst, uint64_t scalar) {
+  if (dst.getNumElements() == 0)
+    return;
+  unsigned es = dst.getElementSize();
+  for (size_t d = 0; d < dst.shape.size(); ++d)
+    if (dst.strides[d] < 0) {
+      dst.addr = offsetAddr(dst.addr, (dst.shape[d] - 1) * dst.strides[d], es);
+      dst.strides[d] = -dst.strides[d];
+    }
+  View *views[] = {&dst};
+  collapseJointly(views);
+  size_t rank = dst.shape.size();
+  SmallVector<unsigned> order(rank);
+  std::iota(order.begin(), order.end(), 0);
+  stableSort(order.begin(), order.end(), [&](unsigned a, unsigned b) {
+    return dst.strides[a] < dst.strides[b];
+  });
+  SmallVector<int64_t> tile =
+      chooseTile(dst.shape, SmallVector<int64_t>(rank, 0),
+                 SmallVector<int64_t>(rank, kMaxExtent), order, std::nullopt, 1);
+  uint32_t sram = emitter.alloc(Buffer::Act, es);
+  View one = View::contiguous(scalar, dst.dtype, {1});
+  emitter.loadDense(Buffer::Act, sram, one);
+  forEachTile(dst.shape, tile, [&](ArrayRef<int64_t> start,
+                                   ArrayRef<int64_t> count) {
+    int64_t offset = 0;
+    SmallVector<BoxDim, 8> box;
+    for (size_t d = 0; d < rank; ++d) {
+      offset += start[d] * dst.strides[d];
+      box.push_back({count[d], dst.strides[d], 0});
+    }
+    emitDma(emitter, /*load=*/false, Buffer::Act, sram,
+            offsetAddr(dst.addr, offset, es), dst.dtype, box);
+  });
+}
+
+//===----------------------------------------------------------------------===//
+// Index maps: gathers along each dimension
+//===----------------------------------------------------------------------===//
+
+/// A piece of a one-dimensional index map: destination positions
+/// `dstStart + p * repeat + q` (p < outer, q < repeat) read source index
+/// `srcStart + p * srcStep`.
+struct Piece {
+  int64_t dstStart, outer, repeat, srcStart, srcStep;
+  int64_t getCount() const { return outer * repeat; }
+  int64_t getSpan() const { return std::abs(srcStep) * (outer - 1) + 1; }
+};
+
+/// Cuts `map` into pieces greedily: blocks of equal indices that advance by a
+/// constant step, or arithmetic progressions. A piece's source span is at
+/// most `maxSpan`.
+SmallVector<Piece> decompose(ArrayRef<int64_t> map, int64_t maxSpan) {
+  SmallVector<Piece> pieces;
+  int64_t size = map.size(), pos = 0;
+  while (pos < size) {
+    int64_t repeat = 1;
+    while (pos + repeat < size && map[pos + repeat] == map[pos])
+      ++repeat;
+    Piece piece{pos, 1, repeat, map[pos], 0};
+    if (repeat > 1) {
+      // Further blocks of the same length with a constant step.
+      auto constantBlock = [&](int64_t at) {
+        if (at + repeat > size)
+          return false;
+        for (int64_t i = 1; i < repeat; ++i)
+          if (map[at + i] != map[at])
+            return false;
+        return true;
+      };
+      int64_t next = pos + repeat;
+      if (constantBlock(next) && map[next] != map[pos]) {
+        piece.srcStep = map[next] - map[pos];
+        while (constantBlock(pos + piece.outer * repeat) &&
+               map[pos + piece.outer * repeat] ==
+                   map[pos] + piece.outer * piece.srcStep &&
+               std::abs(piece.srcStep) * piece.outer + 1 <= maxSpan)
+          ++piece.outer;
+      }
+    } else if (pos + 1 < size) {
+      piece.srcStep = map[pos + 1] - map[pos];
+      while (pos + piece.outer < size &&
+             map[pos + piece.outer] ==
+                 map[pos] + piece.outer * piece.srcStep &&
+             std::abs(piece.srcStep) * piece.outer + 1 <= maxSpan)
+        ++piece.outer;
+    }
+    if (piece.outer == 1)
+      piece.srcStep = 0;
+    pieces.push_back(piece);
+    pos += piece.getCount();
+  }
+  return pieces;
+}
+
+/// Appends the view dimensions of `piece` along a dimension of source stride
+/// `srcStride` and destination stride `dstStride`, and moves the bases.
+void appendPiece(const Piece &piece, int64_t srcStride, int64_t dstStride,
+                 View &src, View &dst) {
+  unsigned es = src.getElementSize();
+  src.addr = offsetAddr(src.addr, piece.srcStart * srcStride, es);
+  dst.addr = offsetAddr(dst.addr, piece.dstStart * dstStride, es);
+  if (piece.outer > 1) {
+    src.shape.push_back(piece.outer);
+    src.strides.push_back(piece.srcStep * srcStride);
+    dst.shape.push_back(piece.outer);
+    dst.strides.push_back(piece.repeat * dstStride);
+  }
+  if (piece.repeat > 1) {
+    src.shape.push_back(piece.repeat);
+    src.strides.push_back(0);
+    dst.shape.push_back(piece.repeat);
+    dst.strides.push_back(dstStride);
+  }
+}
+
+/// Gathers along the innermost dimension with the vector unit: rows of the
+/// source (the row views, any rank and signed strides) are loaded whole over
+/// the pieces' source span, every piece is a VEC COPY into the output rows,
+/// and the rows are stored.
+void rowGather(Emitter &emitter, View srcRows, View dstRows,
+               ArrayRef<Piece> pieces) {
+  unsigned es = srcRows.getElementSize();
+  for (size_t d = 0; d < srcRows.shape.size(); ++d) {
+    int64_t n = srcRows.shape[d];
+    if (n > 1 && srcRows.strides[d] < 0) {
+      srcRows.addr = offsetAddr(srcRows.addr, (n - 1) * srcRows.strides[d], es);
+      srcRows.strides[d] = -srcRows.strides[d];
+      dstRows.addr = offsetAddr(dstRows.addr, (n - 1) * dstRows.strides[d], es);
+      dstRows.strides[d] = -dstRows.strides[d];
+    }
+  }
+  View *views[] = {&srcRows, &dstRows};
+  collapseJointly(views);
+  size_t rank = srcRows.shape.size();
+  int64_t rows = srcRows.shape.back();
+  int64_t rs = srcRows.strides.back(), rd = dstRows.strides.back();
+  if (rows == 1)
+    rs = rd = 0;
+
+  // Column groups: consecutive pieces whose source span and width fit a row
+  // of the tile.
+  int64_t width = std::min({budgetElems(emitter, Buffer::Act, es),
+                            budgetElems(emitter, Buffer::Acc, es), kMaxExtent});
+  struct Group {
+    int64_t dstStart, dstEnd, lo, hi;
+    SmallVector<Piece> pieces;
+  };
+  SmallVector<Group> groups;
+  for (const Piece &piece : pieces) {
+    int64_t lo = std::min(piece.srcStart,
+                          piece.srcStart + (piece.outer - 1) * piece.srcStep);
+    int64_t hi = std::max(piece.srcStart,
+                          piece.srcStart + (piece.outer - 1) * piece.srcStep);
+    int64_t end = piece.dstStart + piece.getCount();
+    if (!groups.empty()) {
+      Group &g = groups.back();
+      int64_t newLo = std::min(g.lo, lo), newHi = std::max(g.hi, hi);
+      if (newHi - newLo + 1 <= width && end - g.dstStart <= width) {
+        g.lo = newLo;
+        g.hi = newHi;
+        g.dstEnd = end;
+        g.pieces.push_back(piece);
+        continue;
+      }
+    }
+    groups.push_back({piece.dstStart, end, lo, hi, {piece}});
+  }
+
+  SmallVector<int64_t> outerShape(srcRows.shape.begin(),
+                                  srcRows.shape.end() - 1);
+  SmallVector<int64_t> ones(outerShape.size(), 1);
+  forEachTile(outerShape, ones, [&](ArrayRef<int64_t> index, ArrayRef<int64_t>) {
+    int64_t srcBase = 0, dstBase = 0;
+    for (size_t d = 0; d + 1 < rank; ++d) {
+      srcBase += index[d] * srcRows.strides[d];
+      dstBase += index[d] * dstRows.strides[d];
+    }
+    for (const Group &g : groups) {
+      int64_t span = g.hi - g.lo + 1, cols = g.dstEnd - g.dstStart;
+      int64_t tileRows = std::min<int64_t>(
+          {rows, kMaxExtent,
+           std::max<int64_t>(1, budgetElems(emitter, Buffer::Act, es) / span),
+           std::max<int64_t>(1, budgetElems(emitter, Buffer::Acc, es) / cols)});
+      for (int64_t r0 = 0; r0 < rows; r0 += tileRows) {
+        int64_t count = std::min(tileRows, rows - r0);
+        int64_t loadedRows = rs == 0 ? 1 : count;
+        uint32_t act = emitter.alloc(Buffer::Act, loadedRows * span * es);
+        emitDma(emitter, /*load=*/true, Buffer::Act, act,
+                offsetAddr(srcRows.addr, srcBase + r0 * rs + g.lo, es),
+                srcRows.dtype, {{loadedRows, rs, span}, {span, 1, 1}});
+        // Reversed rows are stored from the lowest address.
+        bool reversed = rd < 0 && count > 1;
+        uint32_t acc = emitter.alloc(Buffer::Acc, count * cols * es);
+        int64_t accRow = reversed ? -cols : cols;
+        uint32_t accBase =
+            reversed ? uint32_t(acc + (count - 1) * cols * es) : acc;
+        int64_t actRow = rs == 0 ? 0 : span;
+        for (const Piece &piece : g.pieces) {
+          int64_t dcol = piece.dstStart - g.dstStart;
+          int64_t scol = piece.srcStart - g.lo;
+          if (piece.repeat <= piece.outer) {
+            for (int64_t q = 0; q < piece.repeat; ++q)
+              vecCopy(emitter, srcRows.dtype, {count, piece.outer}, Buffer::Act,
+                      uint32_t(act + scol * es), {actRow, piece.srcStep},
+                      Buffer::Acc, uint32_t(accBase + (dcol + q) * es),
+                      {accRow, piece.repeat});
+          } else {
+            for (int64_t p = 0; p < piece.outer; ++p)
+              vecCopy(emitter, srcRows.dtype, {count, piece.repeat},
+                      Buffer::Act,
+                      uint32_t(act + (scol + p * piece.srcStep) * es),
+                      {actRow, 0}, Buffer::Acc,
+                      uint32_t(accBase + (dcol + p * piece.repeat) * es),
+                      {accRow, 1});
+          }
+        }
+        int64_t first = reversed ? r0 + count - 1 : r0;
+        emitDma(emitter, /*load=*/false, Buffer::Acc, acc,
+                offsetAddr(dstRows.addr, dstBase + first * rd + g.dstStart, es),
+                dstRows.dtype, {{count, std::abs(rd), cols}, {cols, 1, 1}});
+      }
+    }
+  });
+}
+
+/// out[o_0, ..., o_n] = in[maps[0][o_0], ..., maps[n][o_n]] for dense `in`
+/// and `out` of the same rank. Each map is cut into pieces; the product of
+/// the pieces of all dimensions is a set of strided copies. When the
+/// innermost map has several pieces, it is gathered by the vector unit.
+void mapCopy(Emitter &emitter, const View &in, const View &out,
+             ArrayRef<SmallVector<int64_t>> maps) {
+  size_t rank = in.shape.size();
+  if (out.getNumElements() == 0)
+    return;
+  unsigned es = in.getElementSize();
+  int64_t maxSpan = std::min(budgetElems(emitter, Buffer::Act, es), kMaxExtent);
+  SmallVector<SmallVector<Piece>> pieces;
+  for (size_t d = 0; d < rank; ++d)
+    pieces.push_back(decompose(maps[d], INT64_MAX));
+  // Several pieces along the innermost dimension: a VEC gather, whose
+  // pieces must fit a scratchpad row.
+  bool gatherRows = rank >= 1 && pieces.back().size() > 1;
+  if (gatherRows)
+    pieces.back() = decompose(maps.back(), maxSpan);
+  size_t loopRank = gatherRows ? rank - 1 : rank;
+  SmallVector<int64_t> counts, ones(loopRank, 1);
+  for (size_t d = 0; d < loopRank; ++d)
+    counts.push_back(pieces[d].size());
+  auto run = [&](ArrayRef<int64_t> choice) {
+    View src, dst;
+    src.addr = in.addr;
+    dst.addr = out.addr;
+    src.dtype = dst.dtype = in.dtype;
+    for (size_t d = 0; d < loopRank; ++d)
+      appendPiece(pieces[d][choice[d]], in.strides[d], out.strides[d], src,
+                  dst);
+    if (src.shape.empty()) {
+      src.shape = dst.shape = {1};
+      src.strides = dst.strides = {0};
+    }
+    if (gatherRows)
+      rowGather(emitter, src, dst, pieces.back());
+    else
+      copyView(emitter, src, dst);
+  };
+  if (loopRank == 0)
+    run({});
+  else
+    forEachTile(counts, ones,
+                [&](ArrayRef<int64_t> choice, ArrayRef<int64_t>) { run(choice); });
+}
+
+SmallVector<int64_t> identityMap(int64_t size) {
+  SmallVector<int64_t> map(size);
+  std::iota(map.begin(), map.end(), 0);
+  return map;
+}
+
+//===----------------------------------------------------------------------===//
+// Ops
+//===----------------------------------------------------------------------===//
+
+/// The dense view of `value`. Reshapes alias their input's bytes and have no
+/// DRAM location of their own, so they are looked through.
+FailureOr<View> lookupValue(Emitter &emitter, Value value, Operation *user) {
+  Value root = value;
+  while (auto reshape = root.getDefiningOp<spa::ReshapeOp>())
+    root = reshape.getInput();
+  FailureOr<View> view = emitter.lookup(root, user);
+  if (failed(view) || root == value)
+    return view;
+  return View::contiguous(view->addr, view->dtype,
+                          cast<RankedTensorType>(value.getType()).getShape());
+}
+
+/// The bit pattern of `value` as a DMA pad value of `dtype` (ISA §3.1).
+uint32_t getPadBits(DType dtype, double value) {
+  if (dtype == DType::F32) {
+    float f = float(value);
+    uint32_t bits;
+    std::memcpy(&bits, &f, 4);
+    return bits;
+  }
+  double limit = dtype == DType::I8 ? 128.0 : 2147483648.0;
+  double clamped = std::clamp(std::nearbyint(value), -limit, limit - 1);
+  return uint32_t(int32_t(clamped));
+}
+
+LogicalResult emitTranspose(Emitter &emitter, spa::TransposeOp op) {
+  FailureOr<View> in = lookupValue(emitter, op.getInput(), op);
+  FailureOr<View> out = lookupValue(emitter, op.getResult(), op);
+  if (failed(in) || failed(out))
+    return failure();
+  copyView(emitter, in->permute(op.getPerm()), *out);
+  return success();
+}
+
+LogicalResult emitConcat(Emitter &emitter, spa::ConcatOp op) {
+  FailureOr<View> out = lookupValue(emitter, op.getResult(), op);
+  if (failed(out))
+    return failure();
+  int64_t rank = out->shape.size();
+  int64_t axis = int64_t(op.getAxis());
+  if (axis < 0)
+    axis += rank;
+  int64_t offset = 0;
+  for (Value input : op.getInputs()) {
+    FailureOr<View> in = lookupValue(emitter, input, op);
+    if (failed(in))
+      return failure();
+    View slot = *out;
+    slot.shape = in->shape;
+    slot.addr = offsetAddr(out->addr, offset * out->strides[axis],
+                           out->getElementSize());
+    copyView(emitter, *in, slot);
+    offset += in->shape[axis];
+  }
+  return success();
+}
+
+LogicalResult emitSlice(Emitter &emitter, spa::SliceOp op) {
+  FailureOr<View> in = lookupValue(emitter, op.getInput(), op);
+  FailureOr<View> out = lookupValue(emitter, op.getResult(), op);
+  if (failed(in) || failed(out))
+    return failure();
+  View src = *in;
+  src.shape = out->shape;
+  for (size_t d = 0; d < src.shape.size(); ++d) {
+    src.addr = offsetAddr(src.addr, op.getStarts()[d] * in->strides[d],
+                          in->getElementSize());
+    src.strides[d] = in->strides[d] * op.getSteps()[d];
+  }
+  copyView(emitter, src, *out);
+  return success();
+}
+
+/// Constant padding: the output is cut into tiles; a tile that overlaps the
+/// input is one LOAD whose DMA padding (ISA §3.1) fills the border, then
+/// one STORE. Tiles entirely in the border are filled from a one-element
+/// constant, and so are tiles whose border exceeds the DMA's 255 elements
+/// before their interior is copied.
+LogicalResult emitConstantPad(Emitter &emitter, spa::PadOp op, const View &in,
+                              const View &out) {
+  unsigned es = in.getElementSize();
+  int64_t rank = in.shape.size();
+  ArrayRef<int64_t> pads = op.getPads();
+  // Merge a dimension with the unpadded dimensions inside it: padding the
+  // outer one pads whole blocks of them.
+  struct Dim {
+    int64_t size, lo, hi;
+  };
+  SmallVector<Dim> dims;
+  for (int64_t d = rank - 1; d >= 0; --d) {
+    Dim dim{in.shape[d], pads[d], pads[rank + d]};
+    if (!dims.empty() && dims.back().lo == 0 && dims.back().hi == 0) {
+      Dim inner = dims.back();
+      dims.back() = {dim.size * inner.size, dim.lo * inner.size,
+                     dim.hi * inner.size};
+      continue;
+    }
+    dims.push_back(dim);
+  }
+  std::reverse(dims.begin(), dims.end());
+  size_t n = dims.size();
+  SmallVector<int64_t> inShape, outShape;
+  for (const Dim &dim : dims) {
+    inShape.push_back(dim.size);
+    outShape.push_back(dim.lo + dim.size + dim.hi);
+  }
+  View src = View::contiguous(in.addr, in.dtype, inShape);
+  View dst = View::contiguous(out.addr, out.dtype, outShape);
+  uint32_t bits = getPadBits(in.dtype, op.getValue().convertToDouble());
+  std::optional<uint64_t> scalar;
+  auto fill = [&](const View &view) {
+    if (!scalar)
+      scalar = addScalarConstant(emitter, op, in.dtype, bits);
+    fillView(emitter, view, *scalar);
+  };
+
+  SmallVector<unsigned> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::reverse(order.begin(), order.end());
+  SmallVector<int64_t> tile =
+      chooseTile(outShape, SmallVector<int64_t>(n, 1),
+                 SmallVector<int64_t>(n, kMaxExtent), order, std::nullopt,
+                 budgetElems(emitter, Buffer::Act, es));
+  forEachTile(outShape, tile, [&](ArrayRef<int64_t> start,
+                                  ArrayRef<int64_t> count) {
+    View region = dst;
+    region.shape.assign(count.begin(), count.end());
+    int64_t dstOffset = 0, srcOffset = 0;
+    bool empty = false, small = true;
+    SmallVector<int64_t> lo(n), hi(n), inner(n);
+    for (size_t d = 0; d < n; ++d) {
+      dstOffset += start[d] * dst.strides[d];
+      int64_t first = std::max(start[d], dims[d].lo);
+      int64_t last = std::min(start[d] + count[d], dims[d].lo + dims[d].size);
+      if (first >= last) {
+        empty = true;
+        continue;
+      }
+      lo[d] = first - start[d];
+      hi[d] = start[d] + count[d] - last;
+      inner[d] = last - first;
+      srcOffset += (first - dims[d].lo) * src.strides[d];
+      small &= lo[d] <= kMaxPad && hi[d] <= kMaxPad;
+    }
+    region.addr = offsetAddr(dst.addr, dstOffset, es);
+    if (empty) {
+      fill(region);
+      return;
+    }
+    View box = src;
+    box.shape.assign(inner.begin(), inner.end());
+    box.addr = offsetAddr(src.addr, srcOffset, es);
+    if (!small) {
+      fill(region);
+      View interior = region;
+      interior.shape = box.shape;
+      int64_t offset = 0;
+      for (size_t d = 0; d < n; ++d)
+        offset += lo[d] * dst.strides[d];
+      interior.addr = offsetAddr(region.addr, offset, es);
+      copyView(emitter, box, interior);
+      return;
+    }
+    // The tile's dimensions of extent above 1 (at most four): the box, its
+    // padding and the dense tile strides.
+    View loadView;
+    loadView.addr = box.addr;
+    loadView.dtype = box.dtype;
+    SmallVector<int64_t> padLo, padHi, sramStrides;
+    int64_t size = 1;
+    SmallVector<int64_t> denseStride(n, 0);
+    for (int64_t d = int64_t(n) - 1; d >= 0; --d) {
+      denseStride[d] = size;
+      size *= count[d];
+    }
+    for (size_t d = 0; d < n; ++d) {
+      if (count[d] == 1)
+        continue;
+      loadView.shape.push_back(inner[d]);
+      loadView.strides.push_back(src.strides[d]);
+      sramStrides.push_back(denseStride[d]);
+      padLo.push_back(lo[d]);
+      padHi.push_back(hi[d]);
+    }
+    if (loadView.shape.empty()) {
+      loadView.shape = {1};
+      loadView.strides = {1};
+      sramStrides = {1};
+    }
+    uint32_t sram = emitter.alloc(Buffer::Act, size * es);
+    emitter.load(Buffer::Act, sram, loadView, sramStrides, padLo, padHi, bits);
+    SmallVector<BoxDim, 8> storeBox;
+    for (size_t d = 0; d < n; ++d)
+      storeBox.push_back({count[d], dst.strides[d], denseStride[d]});
+    emitDma(emitter, /*load=*/false, Buffer::Act, sram, region.addr,
+            region.dtype, storeBox);
+  });
+  return success();
+}
+
+/// Reflect and edge padding: per dimension the output is the interior and
+/// up to two borders, each a strided view of the input (reflect: stepping
+/// backwards; edge: a zero stride); every combination is one strided copy.
+LogicalResult emitPad(Emitter &emitter, spa::PadOp op) {
+  FailureOr<View> in = lookupValue(emitter, op.getInput(), op);
+  FailureOr<View> out = lookupValue(emitter, op.getResult(), op);
+  if (failed(in) || failed(out))
+    return failure();
+  if (out->getNumElements() == 0)
+    return success();
+  if (in->getNumElements() == 0 && op.getMode() != spa::PadMode::Constant)
+    return emitNodeError(op) << spa::stringifyPadMode(op.getMode())
+                             << " padding of an empty tensor is undefined";
+  if (op.getMode() == spa::PadMode::Constant)
+    return emitConstantPad(emitter, op, *in, *out);
+  int64_t rank = in->shape.size();
+  ArrayRef<int64_t> pads = op.getPads();
+  bool reflect = op.getMode() == spa::PadMode::Reflect;
+  // Segments per dimension: {dst start, count, src start, src step}.
+  struct Segment {
+    int64_t dstStart, count, srcStart, srcStep;
+  };
+  SmallVector<SmallVector<Segment>> segments(rank);
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t n = in->shape[d], lo = pads[d], hi = pads[rank + d];
+    if (reflect && n == 1 && (lo || hi))
+      return emitNodeError(op) << "reflect padding of dimension " << d
+                               << " of extent 1 has nothing to reflect";
+    if (lo)
+      segments[d].push_back(
+          reflect ? Segment{0, lo, lo, -1} : Segment{0, lo, 0, 0});
+    segments[d].push_back({lo, n, 0, 1});
+    if (hi)
+      segments[d].push_back(reflect ? Segment{lo + n, hi, n - 2, -1}
+                                    : Segment{lo + n, hi, n - 1, 0});
+  }
+  SmallVector<int64_t> counts, ones(rank, 1);
+  for (auto &list : segments)
+    counts.push_back(list.size());
+  unsigned es = in->getElementSize();
+  forEachTile(counts, ones, [&](ArrayRef<int64_t> choice, ArrayRef<int64_t>) {
+    View src = *in, dst = *out;
+    for (int64_t d = 0; d < rank; ++d) {
+      const Segment &s = segments[d][choice[d]];
+      src.addr = offsetAddr(src.addr, s.srcStart * in->strides[d], es);
+      dst.addr = offsetAddr(dst.addr, s.dstStart * out->strides[d], es);
+      src.shape[d] = dst.shape[d] = s.count;
+      src.strides[d] = in->strides[d] * s.srcStep;
+    }
+    copyView(emitter, src, dst);
+  });
+  return success();
+}
+
+LogicalResult emitExpand(Emitter &emitter, spa::ExpandOp op) {
+  FailureOr<View> in = lookupValue(emitter, op.getInput(), op);
+  FailureOr<View> out = lookupValue(emitter, op.getResult(), op);
+  if (failed(in) || failed(out))
+    return failure();
+  copyView(emitter, in->broadcastTo(out->shape), *out);
+  return success();
+}
+
+/// Tile: output dimension d is [repeats[d], in[d]]; the source repeats with
+/// a zero stride along the first.
+LogicalResult emitTile(Emitter &emitter, spa::TileOp op) {
+  FailureOr<View> in = lookupValue(emitter, op.getInput(), op);
+  FailureOr<View> out = lookupValue(emitter, op.getResult(), op);
+  if (failed(in) || failed(out))
+    return failure();
+  View src = *in, dst = *out;
+  src.shape.clear();
+  src.strides.clear();
+  dst.shape.clear();
+  dst.strides.clear();
+  for (size_t d = 0; d < in->shape.size(); ++d) {
+    int64_t repeats = op.getRepeats()[d], n = in->shape[d];
+    src.shape.append({repeats, n});
+    src.strides.append({0, in->strides[d]});
+    dst.shape.append({repeats, n});
+    dst.strides.append({n * out->strides[d], out->strides[d]});
+  }
+  copyView(emitter, src, dst);
+  return success();
+}
+
+/// The input coordinate of output coordinate `o` of a resized dimension
+/// (ONNX Resize's coordinate_transformation_mode, with the reference's
+/// float32 `scale * in` as the resized length).
+double getSourceCoordinate(spa::CoordinateTransform transform, int64_t o,
+                           int64_t in, int64_t out, std::optional<float> scale) {
+  double s = scale ? double(*scale) : double(out) / double(in);
+  double length = scale ? double(*scale * float(in)) : double(out);
+  switch (transform) {
+  case spa::CoordinateTransform::HalfPixel:
+    return (double(o) + 0.5) / s - 0.5;
+  case spa::CoordinateTransform::PytorchHalfPixel:
+    return length == 1.0 ? -0.5 : (double(o) + 0.5) / s - 0.5;
+  case spa::CoordinateTransform::AlignCorners:
+    return length == 1.0 ? 0.0 : double(o) * double(in - 1) / (length - 1.0);
+  case spa::CoordinateTransform::Asymmetric:
+    return double(o) / s;
+  }
+  llvm_unreachable("unknown coordinate transform");
+}
+
+int64_t getNearestIndex(spa::NearestRounding rounding, double x, int64_t in) {
+  double lower = std::floor(x);
+  int64_t index = int64_t(lower);
+  if (x != lower) {
+    double ratio = x - lower;
+    switch (rounding) {
+    case spa::NearestRounding::RoundPreferFloor:
+      index += ratio > 0.5;
+      break;
+    case spa::NearestRounding::RoundPreferCeil:
+      index += ratio >= 0.5;
+      break;
+    case spa::NearestRounding::Floor:
+      break;
+    case spa::NearestRounding::Ceil:
+      index += 1;
+      break;
+    }
+  }
+  return std::clamp<int64_t>(index, 0, in - 1);
+}
+
+/// The linear interpolation matrix [out x in] of one dimension, row-major.
+std::vector<double> getLinearMatrix(spa::CoordinateTransform transform,
+                                    int64_t in, int64_t out,
+                                    std::optional<float> scale) {
+  std::vector<double> matrix(out * in, 0.0);
+  for (int64_t o = 0; o < out; ++o) {
+    double x = getSourceCoordinate(transform, o, in, out, scale);
+    double lower = std::floor(x);
+    double ratio = x - lower;
+    int64_t i0 = std::clamp<int64_t>(int64_t(lower), 0, in - 1);
+    int64_t i1 = std::clamp<int64_t>(int64_t(lower) + 1, 0, in - 1);
+    matrix[o * in + i0] += 1.0 - ratio;
+    matrix[o * in + i1] += ratio;
+  }
+  return matrix;
+}
+
+bool isIdentity(ArrayRef<double> matrix, int64_t in, int64_t out) {
+  if (in != out)
+    return false;
+  for (int64_t o = 0; o < out; ++o)
+    for (int64_t i = 0; i < in; ++i)
+      if (matrix[o * in + i] != (o == i ? 1.0 : 0.0))
+        return false;
+  return true;
+}
+
+/// The rows `[r0, r0 + rows)` and columns `[c0, c0 + cols)` of a row-major
+/// matrix as an f32 constant.
+uint64_t addMatrixTile(Emitter &emitter, StringRef name,
+                       ArrayRef<double> matrix, int64_t width, int64_t r0,
+                       int64_t rows, int64_t c0, int64_t cols) {
+  std::vector<uint8_t> data(rows * cols * 4);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c) {
+      float f = float(matrix[(r0 + r) * width + c0 + c]);
+      std::memcpy(&data[(r * cols + c) * 4], &f, 4);
+    }
+  return emitter.addConstant(name, DType::F32, rows, cols, std::move(data));
+}
+
+isa::Instruction makeGemm(DType dtype, bool accumulate, int64_t m, int64_t n,
+                          int64_t k, uint32_t act, int64_t actStride,
+                          uint32_t wgt, int64_t wgtStride, uint32_t acc,
+                          int64_t accStride) {
+  isa::Gemm gemm;
+  gemm.kind = isa::Gemm::Kind::Dense;
+  gemm.dtype = dtype;
+  gemm.accumulate = accumulate;
+  gemm.m = uint16_t(m);
+  gemm.n = uint16_t(n);
+  gemm.k = uint16_t(k);
+  gemm.actAddr = act;
+  gemm.actRowStride = uint32_t(actStride);
+  gemm.wgtAddr = wgt;
+  gemm.wgtRowStride = uint32_t(wgtStride);
+  gemm.accAddr = acc;
+  gemm.accRowStride = uint32_t(accStride);
+  return {isa::Opcode::Gemm, 0, gemm};
+}
+
+/// The input rows `[lo, hi]` a range of output rows of an interpolation
+/// matrix reads.
+std::pair<int64_t, int64_t> getBand(ArrayRef<double> matrix, int64_t in,
+                                    int64_t o0, int64_t count) {
+  int64_t lo = in, hi = -1;
+  for (int64_t o = o0; o < o0 + count; ++o)
+    for (int64_t i = 0; i < in; ++i)
+      if (matrix[o * in + i] != 0.0) {
+        lo = std::min(lo, i);
+        hi = std::max(hi, i);
+      }
+  if (hi < lo)
+    return {0, 0};
+  return {lo, hi};
+}
+
+/// Linear resize of the two innermost dimensions on the matrix unit:
+/// out_b = Rh · X_b · Rw^T with compile-time interpolation matrices. Per
+/// tile, GEMM 1 computes T^T = Rw · X^T (X's rows are the weight rows, as
+/// loaded), a VEC COPY regroups T^T per batch into the weight buffer, and
+/// GEMM 2 computes out = Rh · T. An identity matrix skips its GEMM.
+LogicalResult emitLinearResize(Emitter &emitter, spa::ResizeOp op,
+                               const View &in, const View &out) {
+  const target::TargetDescription &t = emitter.getTarget();
+  if (!t.findMode(target::MatrixMode::Kind::Dense))
+    return emitNodeError(op) << "linear resize runs on the matrix unit's "
+                                "dense mode, which the target lacks";
+  if (in.dtype != DType::F32)
+    return emitNodeError(op) << "linear resize needs f32 elements";
+  int64_t rank = in.shape.size();
+  std::optional<ArrayRef<float>> scales = op.getScales();
+  auto scaleOf = [&](int64_t d) -> std::optional<float> {
+    if (scales)
+      return (*scales)[d];
+    return std::nullopt;
+  };
+  auto transform = op.getCoordinateTransform();
+  for (int64_t d = 0; d + 2 < rank; ++d) {
+    std::vector<double> m =
+        getLinearMatrix(transform, in.shape[d], out.shape[d], scaleOf(d));
+    if (!isIdentity(m, in.shape[d], out.shape[d]))
+      return emitNodeError(op)
+             << "linear resize of dimension " << d
+             << " is not supported: the accelerator interpolates the two "
+                "innermost dimensions";
+  }
+  int64_t hIn = rank >= 2 ? in.shape[rank - 2] : 1;
+  int64_t hOut = rank >= 2 ? out.shape[rank - 2] : 1;
+  int64_t wIn = in.shape[rank - 1], wOut = out.shape[rank - 1];
+  int64_t batch = in.getNumElements() / (hIn * wIn);
+  std::vector<double> rh =
+      rank >= 2 ? getLinearMatrix(transform, hIn, hOut, scaleOf(rank - 2))
+                : std::vector<double>{1.0};
+  std::vector<double> rw =
+      getLinearMatrix(transform, wIn, wOut, scaleOf(rank - 1));
+  bool doH = !isIdentity(rh, hIn, hOut), doW = !isIdentity(rw, wIn, wOut);
+  if (!doH && !doW) {
+    copyView(emitter, in, out);
+    return success();
+  }
+
+  int64_t actElems = budgetElems(emitter, Buffer::Act, 4);
+  int64_t wgtElems = budgetElems(emitter, Buffer::Wgt, 4);
+  int64_t accElems = budgetElems(emitter, Buffer::Acc, 4);
+  // The largest input band a tile of `count` output rows reads.
+  auto maxBand = [](ArrayRef<double> m, int64_t inN, int64_t outN,
+                    int64_t count) {
+    int64_t most = 1;
+    for (int64_t o0 = 0; o0 < outN; o0 += count) {
+      auto [lo, hi] = getBand(m, inN, o0, std::min(count, outN - o0));
+      most = std::max(most, hi - lo + 1);
+    }
+    return most;
+  };
+  int64_t bN = batch, ohN = hOut, owN = wOut;
+  auto fits = [&]() {
+    int64_t hN = doH ? maxBand(rh, hIn, hOut, ohN) : ohN;
+    int64_t wN = doW ? maxBand(rw, wIn, wOut, owN) : owN;
+    int64_t act = (doW ? owN * wN : 0) + (doH ? ohN * hN : 0);
+    int64_t wgt = bN * hN * wN + (doW && doH ? bN * owN * hN : 0);
+    int64_t acc = (doW ? owN * bN * hN : 0) + (doH ? ohN * bN * owN : 0);
+    return act <= actElems && wgt <= wgtElems && acc <= accElems &&
+           bN * hN <= kMaxExtent && bN * owN <= kMaxExtent &&
+           wN <= kMaxExtent && hN <= kMaxExtent && owN <= kMaxExtent &&
+           ohN <= kMaxExtent && bN <= kMaxExtent;
+  };
+  while (!fits()) {
+    if (bN > 1)
+      bN = ceilDiv(bN, 2);
+    else if (ohN >= owN && ohN > 1)
+      ohN = ceilDiv(ohN, 2);
+    else if (owN > 1)
+      owN = ceilDiv(owN, 2);
+    else
+      return emitNodeError(op) << "internal error: no linear resize tile fits "
+                                  "the scratchpads";
+  }
+
+  std::string name = getNodeName(op);
+  // Interpolation tiles as constants, one per output row or column range.
+  DenseMap<int64_t, uint64_t> rwTiles, rhTiles;
+  auto rwTile = [&](int64_t o0, int64_t count, int64_t lo, int64_t n) {
+    auto [it, inserted] = rwTiles.try_emplace(o0);
+    if (inserted)
+      it->second = addMatrixTile(emitter, name + ".rw", rw, wIn, o0, count,
+                                 lo, n);
+    return it->second;
+  };
+  auto rhTile = [&](int64_t o0, int64_t count, int64_t lo, int64_t n) {
+    auto [it, inserted] = rhTiles.try_emplace(o0);
+    if (inserted)
+      it->second = addMatrixTile(emitter, name + ".rh", rh, hIn, o0, count,
+                                 lo, n);
+    return it->second;
+  };
+
+  for (int64_t b0 = 0; b0 < batch; b0 += bN) {
+    int64_t nb = std::min(bN, batch - b0);
+    for (int64_t oh0 = 0; oh0 < hOut; oh0 += ohN) {
+      int64_t nh = std::min(ohN, hOut - oh0);
+      auto [hLo, hHi] = doH ? getBand(rh, hIn, oh0, nh)
+                            : std::pair<int64_t, int64_t>{oh0, oh0 + nh - 1};
+      int64_t hN = hHi - hLo + 1;
+      for (int64_t ow0 = 0; ow0 < wOut; ow0 += owN) {
+        int64_t nw = std::min(owN, wOut - ow0);
+        auto [wLo, wHi] = doW ? getBand(rw, wIn, ow0, nw)
+                              : std::pair<int64_t, int64_t>{ow0, ow0 + nw - 1};
+        int64_t wN = wHi - wLo + 1;
+        uint64_t xAddr = offsetAddr(in.addr, b0 * hIn * wIn + hLo * wIn + wLo, 4);
+        uint64_t yAddr =
+            offsetAddr(out.addr, b0 * hOut * wOut + oh0 * wOut + ow0, 4);
+        // W2[(b, ow)][h] for GEMM 2: T^T regrouped, or X^T loaded so.
+        uint32_t w2 = 0;
+        if (doW) {
+          // X rows [(b, h)][w] as the weight of GEMM 1.
+          uint32_t x = emitter.alloc(Buffer::Wgt, nb * hN * wN * 4);
+          emitDma(emitter, true, Buffer::Wgt, x, xAddr, DType::F32,
+                  {{nb, hIn * wIn, hN * wN}, {hN, wIn, wN}, {wN, 1, 1}});
+          uint32_t a = emitter.alloc(Buffer::Act, nw * wN * 4);
+          emitter.loadDense(Buffer::Act, a,
+                            View::contiguous(rwTile(ow0, nw, wLo, wN),
+                                             DType::F32, {nw, wN}));
+          uint32_t c1 = emitter.alloc(Buffer::Acc, nw * nb * hN * 4);
+          emitter.emit(makeGemm(DType::F32, false, nw, nb * hN, wN, a, wN, x,
+                                wN, c1, nb * hN));
+          if (!doH) {
+            // out[b][h][ow] = C1[ow][(b, h)].
+            emitDma(emitter, false, Buffer::Acc, c1, yAddr, DType::F32,
+                    {{nb, hOut * wOut, hN}, {hN, wOut, 1}, {nw, 1, nb * hN}});
+            continue;
+          }
+          w2 = emitter.alloc(Buffer::Wgt, nb * nw * hN * 4);
+          vecCopy(emitter, DType::F32, {nb, nw, hN}, Buffer::Acc, c1,
+                  {hN, nb * hN, 1}, Buffer::Wgt, w2, {nw * hN, hN, 1});
+        } else {
+          w2 = emitter.alloc(Buffer::Wgt, nb * nw * hN * 4);
+          emitDma(emitter, true, Buffer::Wgt, w2, xAddr, DType::F32,
+                  {{nb, hIn * wIn, nw * hN}, {hN, wIn, 1}, {nw, 1, hN}});
+        }
+        uint32_t a = emitter.alloc(Buffer::Act, nh * hN * 4);
+        emitter.loadDense(Buffer::Act, a,
+                          View::contiguous(rhTile(oh0, nh, hLo, hN),
+                                           DType::F32, {nh, hN}));
+        uint32_t c2 = emitter.alloc(Buffer::Acc, nh * nb * nw * 4);
+        emitter.emit(makeGemm(DType::F32, false, nh, nb * nw, hN, a, hN, w2,
+                              hN, c2, nb * nw));
+        emitDma(emitter, false, Buffer::Acc, c2, yAddr, DType::F32,
+                {{nb, hOut * wOut, nw}, {nh, wOut, nb * nw}, {nw, 1, 1}});
+      }
+    }
+  }
+  return success();
+}
+
+LogicalResult emitResize(Emitter &emitter, spa::ResizeOp op) {
+  FailureOr<View> in = lookupValue(emitter, op.getInput(), op);
+  FailureOr<View> out = lookupValue(emitter, op.getResult(), op);
+  if (failed(in) || failed(out))
+    return failure();
+  if (out->getNumElements() == 0)
+    return success();
+  if (op.getMode() == spa::ResizeMode::Linear)
+    return emitLinearResize(emitter, op, *in, *out);
+  std::optional<ArrayRef<float>> scales = op.getScales();
+  SmallVector<SmallVector<int64_t>> maps;
+  for (size_t d = 0; d < in->shape.size(); ++d) {
+    int64_t inN = in->shape[d], outN = out->shape[d];
+    SmallVector<int64_t> map(outN);
+    for (int64_t o = 0; o < outN; ++o)
+      map[o] = getNearestIndex(
+          op.getNearestRounding(),
+          getSourceCoordinate(op.getCoordinateTransform(), o, inN, outN,
+                              scales ? std::optional<float>((*scales)[d])
+                                     : std::nullopt),
+          inN);
+    maps.push_back(std::move(map));
+  }
+  mapCopy(emitter, *in, *out, maps);
+  return success();
+}
+
+/// Gather with run-time indices: the ISA has no indirect addressing, so
+/// out[p, i, :] = Σ_v onehot[i][v] · data[p, v, :] on the matrix unit. The
+/// vector unit builds onehot[i][v] = 1 - min(|idx_i - v|, 1) from the index
+/// column and an iota row (both broadcast), after wrapping negative indices;
+/// the data chunk loads transposed into the weight buffer (W[n][k] =
+/// data[p][v0 + k][n]). Exact for finite data.
+LogicalResult emitRuntimeGather(Emitter &emitter, spa::GatherOp op,
+                                const View &data, const View &indices,
+                                const View &out) {
+  const target::TargetDescription &t = emitter.getTarget();
+  if (data.dtype == DType::I32)
+    return emitNodeError(op)
+           << "gathering i32 data with run-time indices needs an i32 matrix "
+              "product, which the accelerator lacks (the indices must be "
+              "constant)";
+  if (indices.dtype != DType::I32)
+    return emitNodeError(op) << "run-time indices must be i32";
+  if (!t.findMode(target::MatrixMode::Kind::Dense))
+    return emitNodeError(op) << "a gather with run-time indices runs on the "
+                                "matrix unit's dense mode, which the target "
+                                "lacks";
+  for (VecFunc func : {VecFunc::Sub, VecFunc::Abs, VecFunc::Min, VecFunc::Max,
+                       VecFunc::Mul, VecFunc::Dequant, VecFunc::Requant})
+    if (!t.getVectorFunction(func))
+      return emitNodeError(op) << "a gather with run-time indices needs the "
+                                  "vector unit's "
+                               << isa::getName(func);
+  int64_t axis = int64_t(op.getAxis());
+  int64_t pre = 1, post = 1;
+  for (int64_t d = 0; d < axis; ++d)
+    pre *= data.shape[d];
+  for (size_t d = axis + 1; d < data.shape.size(); ++d)
+    post *= data.shape[d];
+  int64_t vocab = data.shape[axis];
+  int64_t count = indices.getNumElements();
+  if (vocab >= (int64_t(1) << 24))
+    return emitNodeError(op) << "the gathered dimension " << vocab
+                             << " is too large for exact index arithmetic";
+  bool int8 = data.dtype == DType::I8;
+  unsigned es = data.getElementSize();
+
+  int64_t accElems = emitter.getTileBudget(Buffer::Acc) / (4 + (int8 ? 1 : 0));
+  int64_t rows = t.arrayRows;
+  int64_t nc = std::min<int64_t>(
+      {post, kMaxExtent,
+       std::max<int64_t>(1, accElems / std::min<int64_t>(count, rows))});
+  int64_t mc = std::min<int64_t>(
+      {count, kMaxExtent, std::max<int64_t>(1, accElems / nc)});
+  int64_t actBytes = emitter.getTileBudget(Buffer::Act);
+  int64_t vc = std::min<int64_t>(
+      {vocab, kMaxExtent,
+       std::max<int64_t>(1, int64_t(emitter.getTileBudget(Buffer::Wgt) / es) /
+                                nc),
+       std::max<int64_t>(1, (actBytes - 16 * mc - 64 * 3) /
+                                (mc * (4 + (int8 ? 1 : 0))))});
+  // An iota row 0 .. vc-1.
+  std::vector<uint8_t> iotaData(vc * 4);
+  for (int64_t v = 0; v < vc; ++v) {
+    int32_t value = int32_t(v);
+    std::memcpy(&iotaData[v * 4], &value, 4);
+  }
+  uint64_t iota = emitter.addConstant(getNodeName(op) + ".iota", DType::I32, 1,
+                                      vc, std::move(iotaData));
+  DType gemmType = int8 ? DType::I8 : DType::F32;
+  auto vec = [&](VecFunc func, int64_t r, int64_t c, isa::VecOperand dst,
+                 isa::VecOperand src1, isa::VecOperand src2 = {},
+                 float imm0 = 0, int32_t imm2 = 0, DType from = DType::I32,
+                 DType to = DType::I32) {
+    emitter.emit(makeVec(func, from, to, uint16_t(r), uint16_t(c), dst, src1,
+                         src2, imm0, 0.0f, imm2));
+  };
+
+  for (int64_t p = 0; p < pre; ++p) {
+    for (int64_t m0 = 0; m0 < count; m0 += mc) {
+      int64_t nm = std::min(mc, count - m0);
+      for (int64_t n0 = 0; n0 < post; n0 += nc) {
+        int64_t nn = std::min(nc, post - n0);
+        uint32_t acc = emitter.alloc(Buffer::Acc, nm * nn * 4);
+        for (int64_t v0 = 0; v0 < vocab; v0 += vc) {
+          int64_t nv = std::min(vc, vocab - v0);
+          // The index column, wrapped (idx + V when negative) and shifted by
+          // the chunk start; then the one-hot chunk.
+          uint32_t idx = emitter.alloc(Buffer::Act, nm * 4);
+          uint32_t tmp = emitter.alloc(Buffer::Act, nm * 4);
+          uint32_t row = emitter.alloc(Buffer::Act, nv * 4);
+          emitter.loadDense(
+              Buffer::Act, idx,
+              View::contiguous(offsetAddr(indices.addr, m0, 4), DType::I32,
+                               {nm}));
+          emitter.loadDense(Buffer::Act, row,
+                            View::contiguous(iota, DType::I32, {nv}));
+          auto column = [&](uint32_t addr) {
+            return sramOperand(Buffer::Act, addr, 1, 0);
+          };
+          vec(VecFunc::Min, nm, 1, column(tmp), column(idx), {}, 0.0f);
+          vec(VecFunc::Max, nm, 1, column(tmp), column(tmp), {}, -1.0f);
+          vec(VecFunc::Mul, nm, 1, column(tmp), column(tmp), {}, float(vocab));
+          vec(VecFunc::Sub, nm, 1, column(idx), column(idx), column(tmp));
+          vec(VecFunc::Sub, nm, 1, column(idx), column(idx), {}, float(v0));
+          uint32_t hot = emitter.alloc(Buffer::Act, nm * nv * 4);
+          isa::VecOperand hotView = sramOperand(Buffer::Act, hot, nv, 1);
+          vec(VecFunc::Sub, nm, nv, hotView, column(idx),
+              sramOperand(Buffer::Act, row, 0, 1));
+          vec(VecFunc::Abs, nm, nv, hotView, hotView);
+          vec(VecFunc::Min, nm, nv, hotView, hotView, {}, 1.0f);
+          uint32_t hotGemm = hot;
+          if (int8) {
+            hotGemm = emitter.alloc(Buffer::Act, nm * nv);
+            vec(VecFunc::Requant, nm, nv,
+                sramOperand(Buffer::Act, hotGemm, nv, 1), hotView, {}, -1.0f,
+                1, DType::I32, DType::I8);
+          } else {
+            // (d - 1) * -1 = 1 - d.
+            vec(VecFunc::Dequant, nm, nv, hotView, hotView, {}, -1.0f, 1,
+                DType::I32, DType::F32);
+          }
+          uint32_t w = emitter.alloc(Buffer::Wgt, nn * nv * es);
+          uint64_t chunk =
+              offsetAddr(data.addr, (p * vocab + v0) * post + n0, es);
+          emitDma(emitter, true, Buffer::Wgt, w, chunk, data.dtype,
+                  {{nv, post, 1}, {nn, 1, nv}});
+          emitter.emit(makeGemm(gemmType, v0 > 0, nm, nn, nv, hotGemm, nv, w,
+                                nv, acc, nn));
+        }
+        uint64_t dst = offsetAddr(out.addr, (p * count + m0) * post + n0, es);
+        uint32_t result = acc;
+        if (int8) {
+          result = emitter.alloc(Buffer::Acc, nm * nn);
+          emitter.emit(makeVec(VecFunc::Requant, DType::I32, DType::I8,
+                               uint16_t(nm), uint16_t(nn),
+                               sramOperand(Buffer::Acc, result, nn),
+                               sramOperand(Buffer::Acc, acc, nn), {}, 1.0f,
+                               0.0f, 0));
+        }
+        emitDma(emitter, false, Buffer::Acc, result, dst, data.dtype,
+                {{nm, post, nn}, {nn, 1, 1}});
+      }
+    }
+  }
+  return success();
+}
+
+LogicalResult emitGather(Emitter &emitter, spa::GatherOp op) {
+  FailureOr<View> data = lookupValue(emitter, op.getData(), op);
+  FailureOr<View> out = lookupValue(emitter, op.getResult(), op);
+  if (failed(data) || failed(out))
+    return failure();
+  if (out->getNumElements() == 0)
+    return success();
+  int64_t axis = int64_t(op.getAxis());
+  int64_t vocab = data->shape[axis];
+  std::optional<SmallVector<double>> constant = readConstant(op.getIndices());
+  if (!constant) {
+    FailureOr<View> indices = lookupValue(emitter, op.getIndices(), op);
+    if (failed(indices))
+      return failure();
+    return emitRuntimeGather(emitter, op, *data, *indices, *out);
+  }
+  SmallVector<int64_t> map;
+  for (double value : *constant) {
+    int64_t index = int64_t(value);
+    if (index < 0)
+      index += vocab;
+    if (index < 0 || index >= vocab)
+      return emitNodeError(op) << "index " << int64_t(value)
+                               << " is out of range for extent " << vocab;
+    map.push_back(index);
+  }
+  int64_t pre = 1, post = 1;
+  for (int64_t d = 0; d < axis; ++d)
+    pre *= data->shape[d];
+  for (size_t d = axis + 1; d < data->shape.size(); ++d)
+    post *= data->shape[d];
+  int64_t count = map.size();
+  View in = View::contiguous(data->addr, data->dtype, {pre, vocab, post});
+  View dst = View::contiguous(out->addr, out->dtype, {pre, count, post});
+  SmallVector<SmallVector<int64_t>> maps = {identityMap(pre), map,
+                                            identityMap(post)};
+  // Size-1 dimensions need no map.
+  if (post == 1) {
+    in = View::contiguous(data->addr, data->dtype, {pre, vocab});
+    dst = View::contiguous(out->addr, out->dtype, {pre, count});
+    maps.pop_back();
+  }
+  mapCopy(emitter, in, dst, maps);
+  return success();
+}
+
+} // namespace
 
 LogicalResult codegen::emitDataMovement(Emitter &emitter, Operation *op) {
-  return emitNodeError(op) << "not supported on the accelerator yet";
+  return TypeSwitch<Operation *, LogicalResult>(op)
+      .Case([&](spa::TransposeOp o) { return emitTranspose(emitter, o); })
+      .Case([&](spa::ConcatOp o) { return emitConcat(emitter, o); })
+      .Case([&](spa::SliceOp o) { return emitSlice(emitter, o); })
+      .Case([&](spa::PadOp o) { return emitPad(emitter, o); })
+      .Case([&](spa::ExpandOp o) { return emitExpand(emitter, o); })
+      .Case([&](spa::TileOp o) { return emitTile(emitter, o); })
+      .Case([&](spa::ResizeOp o) { return emitResize(emitter, o); })
+      .Case([&](spa::GatherOp o) { return emitGather(emitter, o); })
+      .Case([&](spa::ReshapeOp o) -> LogicalResult {
+        // The driver aliases reshapes; a copy is the same bytes.
+        FailureOr<View> in = lookupValue(emitter, o.getInput(), op);
+        FailureOr<View> out = lookupValue(emitter, o.getResult(), op);
+        if (failed(in) || failed(out))
+          return failure();
+        copyView(emitter, View::contiguous(in->addr, in->dtype, out->shape),
+                 *out);
+        return success();
+      })
+      .Default([&](Operation *) -> LogicalResult {
+        return emitNodeError(op) << "is not a data movement op";
+      });
 }

@@ -84,8 +84,15 @@ void emitBox(Emitter &emitter, bool isLoad, Buffer buffer, uint32_t sram,
   llvm::erase_if(dims, [](const BoxDim &d) {
     return d.size == 1 && d.padLo == 0 && d.padHi == 0;
   });
-  llvm::stable_sort(
-      dims, [](const BoxDim &a, const BoxDim &b) { return a.dram > b.dram; });
+  // A stable order by decreasing DRAM stride.
+  SmallVector<std::pair<int64_t, size_t>, 6> order;
+  for (size_t i = 0; i < dims.size(); ++i)
+    order.push_back({-dims[i].dram, i});
+  llvm::sort(order);
+  SmallVector<BoxDim, 6> sorted;
+  for (auto &entry : order)
+    sorted.push_back(dims[entry.second]);
+  dims = std::move(sorted);
   SmallVector<BoxDim, 6> merged;
   for (const BoxDim &d : dims) {
     if (!merged.empty()) {
@@ -195,26 +202,55 @@ class Block {
 public:
   Block() = default;
   Block(Emitter &emitter, Buffer buffer, uint64_t bytes)
-      : buffer(buffer), next(bytes ? emitter.alloc(buffer, bytes) : 0),
-        end(next + bytes) {}
+      : next(bytes ? emitter.alloc(buffer, bytes) : 0), size(bytes) {}
+  Block(uint64_t addr, uint64_t bytes) : next(addr), size(bytes) {}
   uint32_t take(uint64_t bytes) {
     uint32_t addr = static_cast<uint32_t>(next);
     next += align(bytes);
-    assert(next <= end && "block overflow");
+    used += align(bytes);
+    assert(used <= size && "block overflow");
     return addr;
   }
-  Buffer buffer = Buffer::Acc;
+  uint64_t getUsed() const { return used; }
+  uint64_t getSize() const { return size; }
 
 private:
-  uint64_t next = 0, end = 0;
+  uint64_t next = 0, size = 0, used = 0;
 };
 
-VecOperand column(uint32_t addr) {
-  return sramOperand(Buffer::Acc, addr, 1, 0);
-}
-/// A per-row column broadcast along the row.
-VecOperand spread(uint32_t addr) {
-  return sramOperand(Buffer::Acc, addr, 1, 0);
+/// Two slots of one buffer for the tiles of a layer, taken from the ring
+/// once: tile i works in slot i % 2, so the next tile's loads fill one slot
+/// while the current tile computes in the other. Nothing else allocates
+/// the buffer during the layer, so the ring never hands out a live slot
+/// (which per-tile allocations could, with two tiles in flight).
+class DoubleBuffer {
+public:
+  DoubleBuffer() = default;
+  DoubleBuffer(Emitter &emitter, Buffer buffer, uint64_t slotBytes)
+      : slotBytes(align(slotBytes)),
+        base(slotBytes ? emitter.alloc(buffer, 2 * align(slotBytes)) : 0) {}
+  /// A bump allocator over slot `i % 2`.
+  Block slot(size_t i) const {
+    return Block(base + (i % 2) * slotBytes, slotBytes);
+  }
+
+private:
+  uint64_t slotBytes = 0;
+  uint64_t base = 0;
+};
+
+/// The DRAM view of `value`. A reshape shares its input's bytes (the
+/// driver places only the root of a reshape chain), so it is looked up
+/// through its root with its own shape.
+FailureOr<View> lookupValue(Emitter &emitter, Value value, Operation *op) {
+  Value root = value;
+  while (auto reshape = root.getDefiningOp<spa::ReshapeOp>())
+    root = reshape.getInput();
+  FailureOr<View> view = emitter.lookup(root, op);
+  if (failed(view) || root == value)
+    return view;
+  return View::contiguous(view->addr, view->dtype,
+                          cast<RankedTensorType>(value.getType()).getShape());
 }
 
 /// The error for an element type a vector function does not take.
@@ -258,6 +294,15 @@ void collapse(SmallVector<Axis, 6> &axes) {
   axes = std::move(result);
 }
 
+/// A per-row column of `wgt`: `rows x 1`, or broadcast along each row.
+VecOperand column(uint32_t addr) {
+  return sramOperand(Buffer::Wgt, addr, 1, 0);
+}
+
+/// Emits a row-wise op. Buffers are chosen so that every full-size VEC
+/// streams each buffer once (docs/CycleModel.md §4): tiles alternate
+/// between `act` and `acc`, and the per-row statistics and the layer-norm
+/// parameters, which are broadcast, live in `wgt`.
 class RowEmitter {
 public:
   RowEmitter(Emitter &emitter, Operation *op, RowKind kind)
@@ -273,29 +318,37 @@ public:
     outAddr = outView.addr;
     ArrayRef<int64_t> shape = inView.shape;
     SmallVector<int64_t, 6> inStrides = denseStrides(shape);
-    SmallVector<int64_t, 6> keptSizes;
+    SmallVector<int64_t, 6> sizes;
     for (int64_t d = 0; d < int64_t(shape.size()); ++d)
       if (!llvm::is_contained(axes, d))
-        keptSizes.push_back(shape[d]);
-    SmallVector<int64_t, 6> keptOut = denseStrides(keptSizes);
+        sizes.push_back(shape[d]);
+    SmallVector<int64_t, 6> keptOut = denseStrides(sizes);
     size_t k = 0;
     for (int64_t d = 0; d < int64_t(shape.size()); ++d) {
       if (llvm::is_contained(axes, d)) {
         reduced.push_back({shape[d], inStrides[d], inStrides[d]});
         continue;
       }
-      kept.push_back({shape[d], inStrides[d],
-                      sameShape ? inStrides[d] : keptOut[k]});
+      kept.push_back(
+          {shape[d], inStrides[d], sameShape ? inStrides[d] : keptOut[k]});
       ++k;
     }
     collapse(kept);
     collapse(reduced);
-    for (const Axis &a : kept)
-      keptSizes_.push_back(a.size);
-    for (const Axis &a : reduced)
+    int64_t minReducedStride = std::numeric_limits<int64_t>::max();
+    for (const Axis &a : reduced) {
       reducedSizes.push_back(a.size);
+      if (a.size > 1)
+        minReducedStride = std::min(minReducedStride, a.in);
+    }
+    for (const Axis &a : kept) {
+      keptSizes.push_back(a.size);
+      // Rows that interleave with the reduced elements in DRAM.
+      if (a.in < minReducedStride)
+        innerRows *= a.size;
+    }
     n = product(reducedSizes);
-    numRows = product(keptSizes_);
+    numRows = product(keptSizes);
   }
 
   void setLayerNorm(uint64_t scale, std::optional<uint64_t> bias, float eps) {
@@ -322,17 +375,36 @@ private:
       return 2;
     }
   }
-  /// Bytes of the acc block of a tile of `rows x cols` with `slots` tiles.
-  uint64_t accBytes(int64_t rows, int64_t cols, int64_t slots) const {
-    return (hasAccTile() ? slots * align(uint64_t(rows) * cols * 4) : 0) +
-           numColumns() * align(uint64_t(rows) * 4);
+  unsigned numParams() const {
+    return kind == RowKind::LayerNorm ? (biasAddr ? 2 : 1) : 0;
   }
-  uint64_t actBytes(int64_t rows, int64_t cols, int64_t slots) const {
-    return slots * align(uint64_t(rows) * cols * es);
+  /// Whether tiles of `rows x cols` fit a slot of each buffer, with
+  /// `paramSlots` copies of the layer-norm parameters (two when rows are
+  /// processed in pieces).
+  bool fits(int64_t rows, int64_t cols, int64_t paramSlots) const {
+    uint64_t tile = uint64_t(rows) * cols;
+    uint64_t act = align(tile * es);
+    uint64_t acc = hasAccTile() ? align(tile * 4) : 0;
+    uint64_t wgt = paramSlots * numParams() * align(uint64_t(cols) * 4) +
+                   2 * numColumns() * align(uint64_t(rows) * 4);
+    return act <= emitter.getTileBudget(Buffer::Act) &&
+           acc <= emitter.getTileBudget(Buffer::Acc) &&
+           wgt <= emitter.getTileBudget(Buffer::Wgt);
   }
-  uint64_t wgtBytes(int64_t cols, int64_t slots) const {
-    return kind == RowKind::LayerNorm ? slots * 2 * align(uint64_t(cols) * 4)
-                                      : 0;
+  /// The largest value in [1, hi] for which `ok` holds (it is monotone), or
+  /// 0.
+  static int64_t largest(int64_t hi, function_ref<bool(int64_t)> ok) {
+    if (hi < 1 || !ok(1))
+      return 0;
+    int64_t lo = 1;
+    while (lo < hi) {
+      int64_t mid = lo + (hi - lo + 1) / 2;
+      if (ok(mid))
+        lo = mid;
+      else
+        hi = mid - 1;
+    }
+    return lo;
   }
 
   void vec(VecFunc func, int64_t rows, int64_t cols, VecOperand dst,
@@ -341,8 +413,8 @@ private:
                          dst, src1, src2, imm));
   }
 
-  /// The DMA dimensions of the tile at kept box (`ks`, `ke`) and reduced
-  /// box (`rs`, `re`), scattered to a dense `rows x cols` matrix.
+  /// The DMA dimensions of the tile at kept box extents `ke` and reduced
+  /// box extents `re`, scattered to a dense `rows x cols` matrix.
   SmallVector<BoxDim, 6> tileDims(ArrayRef<int64_t> ke, ArrayRef<int64_t> re,
                                   bool output) const {
     int64_t cols = product(re);
@@ -350,8 +422,8 @@ private:
     SmallVector<int64_t, 6> colStrides = denseStrides(re);
     SmallVector<BoxDim, 6> dims;
     for (size_t d = 0; d < kept.size(); ++d)
-      dims.push_back({ke[d], output ? kept[d].out : kept[d].in,
-                      rowStrides[d] * cols});
+      dims.push_back(
+          {ke[d], output ? kept[d].out : kept[d].in, rowStrides[d] * cols});
     for (size_t d = 0; d < reduced.size(); ++d)
       dims.push_back({re[d], reduced[d].in, colStrides[d]});
     return dims;
@@ -386,11 +458,12 @@ private:
     SmallVector<BoxDim, 6> dims;
     for (size_t d = 0; d < kept.size(); ++d)
       dims.push_back({ke[d], kept[d].out, rowStrides[d]});
-    emitBox(emitter, /*isLoad=*/false, Buffer::Acc, sram,
+    emitBox(emitter, /*isLoad=*/false, Buffer::Wgt, sram,
             outAddr + es * keptOffset(ks, true), dtype, dims);
   }
-  /// Loads the layer-norm parameter at `addr` for reduced box (`rs`, `re`)
-  /// as one row.
+  /// Loads the layer-norm parameter at `addr` for the reduced box (`rs`,
+  /// `re`) as one row. The parameters are dense over the normalized
+  /// (trailing) dimensions, so their strides are the input's.
   void loadParam(uint32_t sram, uint64_t addr, ArrayRef<int64_t> rs,
                  ArrayRef<int64_t> re) {
     SmallVector<int64_t, 6> colStrides = denseStrides(re);
@@ -401,8 +474,11 @@ private:
             addr + 4 * reducedOffset(rs), DType::F32, dims);
   }
 
-  void emitSingle(ArrayRef<int64_t> ks, ArrayRef<int64_t> ke);
-  void emitPieces(ArrayRef<int64_t> ks, ArrayRef<int64_t> ke);
+  void emitWhole(ArrayRef<int64_t> ks, ArrayRef<int64_t> ke, uint32_t x,
+                 uint32_t t,
+                 ArrayRef<uint32_t> c);
+  void emitPieces(ArrayRef<int64_t> ks, ArrayRef<int64_t> ke,
+                  ArrayRef<uint32_t> c);
 
   Emitter &emitter;
   Operation *op;
@@ -411,15 +487,18 @@ private:
   unsigned es = 4;
   uint64_t inAddr = 0, outAddr = 0;
   SmallVector<Axis, 6> kept, reduced;
-  SmallVector<int64_t, 6> keptSizes_, reducedSizes;
-  int64_t n = 1, numRows = 1;
-  // Tiling.
-  int64_t maxRows = 1, maxCols = 1;
-  // Layer normalization.
+  SmallVector<int64_t, 6> keptSizes, reducedSizes;
+  int64_t n = 1, numRows = 1, innerRows = 1;
+  /// The tile slots of `act` and `acc`.
+  DoubleBuffer actSlots, accSlots;
+  /// Pieces of a row: at most this many columns.
+  int64_t maxCols = 1;
+  // Layer normalization: the parameters in DRAM and, per piece slot, in
+  // `wgt` (one slot when rows are whole).
   uint64_t scaleAddr = 0;
   std::optional<uint64_t> biasAddr;
   float epsilon = 0;
-  uint32_t scaleSram = 0, biasSram = 0;
+  uint32_t scaleSram[2] = {0, 0}, biasSram[2] = {0, 0};
 };
 
 LogicalResult RowEmitter::run() {
@@ -427,74 +506,112 @@ LogicalResult RowEmitter::run() {
     return success();
   if (n == 0)
     return emitNodeError(op) << "reduces an empty dimension";
-  uint64_t actBudget = emitter.getTileBudget(Buffer::Act);
-  uint64_t accBudget = emitter.getTileBudget(Buffer::Acc);
-  uint64_t wgtBudget = emitter.getTileBudget(Buffer::Wgt);
 
-  // Whole rows: as many as fit in one tile.
-  bool whole = n <= kMaxExtent && actBytes(1, n, 1) <= actBudget &&
-               accBytes(1, n, 1) <= accBudget && wgtBytes(n, 1) <= wgtBudget;
-  if (whole) {
-    int64_t lo = 1, hi = std::min<int64_t>(numRows, kMaxExtent);
-    while (lo < hi) {
-      int64_t mid = (lo + hi + 1) / 2;
-      if (actBytes(mid, n, 1) <= actBudget && accBytes(mid, n, 1) <= accBudget)
-        lo = mid;
-      else
-        hi = mid - 1;
+  // Whole rows when enough of them fit for the DMA to move contiguous runs
+  // (a burst of 64 bytes holds 16 rows when the reduced dimension is not
+  // the innermost one).
+  int64_t want = std::min<int64_t>(innerRows, 16);
+  int64_t wholeRows =
+      n <= kMaxExtent
+          ? largest(std::min(numRows, kMaxExtent),
+                    [&](int64_t rows) { return fits(rows, n, 1); })
+          : 0;
+  bool whole = wholeRows >= want;
+  int64_t rows = wholeRows, cols = n;
+  if (!whole) {
+    // Pieces: the rows that share DRAM runs, and as long pieces as fit, but
+    // at least 1024 columns (or the row) when that takes fewer rows.
+    rows = std::min(innerRows, kMaxExtent);
+    int64_t hiCols = std::min(n, kMaxExtent);
+    cols = largest(hiCols, [&](int64_t c) { return fits(rows, c, 2); });
+    int64_t minCols = std::min<int64_t>(hiCols, 1024);
+    if (cols < minCols) {
+      rows = largest(rows, [&](int64_t r) { return fits(r, minCols, 2); });
+      if (rows == 0)
+        rows = 1;
+      cols = largest(hiCols, [&](int64_t c) { return fits(rows, c, 2); });
     }
-    maxRows = lo;
-    maxCols = n;
-    if (kind == RowKind::LayerNorm) {
-      // The parameters stay in `wgt` for the whole layer.
-      Block params(emitter, Buffer::Wgt, wgtBytes(n, 1));
-      SmallVector<int64_t, 6> zeros(reduced.size(), 0);
-      scaleSram = params.take(n * 4);
-      loadParam(scaleSram, scaleAddr, zeros, reducedSizes);
-      if (biasAddr) {
-        biasSram = params.take(n * 4);
-        loadParam(biasSram, *biasAddr, zeros, reducedSizes);
+    // Layer normalization loads its parameters with every piece: share
+    // them between rows, keeping pieces of at least 2048 columns.
+    if (kind == RowKind::LayerNorm && rows < numRows) {
+      int64_t shared = std::min<int64_t>(hiCols, 2048);
+      int64_t more = largest(std::min(numRows, kMaxExtent),
+                             [&](int64_t r) { return fits(r, shared, 2); });
+      if (more > rows) {
+        rows = more;
+        cols = largest(hiCols, [&](int64_t c) { return fits(rows, c, 2); });
       }
     }
-    forEachBox(keptSizes_, maxRows,
-               [&](ArrayRef<int64_t> ks, ArrayRef<int64_t> ke) {
-                 emitSingle(ks, ke);
-               });
-    return success();
+    if (cols == 0)
+      return emitNodeError(op) << "does not fit the scratchpads";
+    maxCols = cols;
   }
 
-  // Rows in pieces: one row at a time, two piece slots per buffer so that
-  // the next piece loads while this one computes.
-  int64_t lo = 1, hi = std::min<int64_t>(n, kMaxExtent);
-  if (!(actBytes(1, 1, 2) <= actBudget && accBytes(1, 1, 2) <= accBudget))
-    return emitNodeError(op) << "does not fit the scratchpads";
-  while (lo < hi) {
-    int64_t mid = (lo + hi + 1) / 2;
-    if (actBytes(1, mid, 2) <= actBudget && accBytes(1, mid, 2) <= accBudget &&
-        wgtBytes(mid, 2) <= wgtBudget)
-      lo = mid;
-    else
-      hi = mid - 1;
+  // `wgt` holds the parameters and two sets of per-row columns (one per
+  // tile in flight) for the whole layer; nothing else allocates it here.
+  int64_t slots = whole ? 1 : 2;
+  Block wgt(emitter, Buffer::Wgt,
+            slots * numParams() * align(uint64_t(cols) * 4) +
+                2 * numColumns() * align(uint64_t(rows) * 4));
+  for (int64_t s = 0; s < slots && numParams(); ++s) {
+    scaleSram[s] = wgt.take(uint64_t(cols) * 4);
+    if (biasAddr)
+      biasSram[s] = wgt.take(uint64_t(cols) * 4);
   }
-  maxRows = 1;
-  maxCols = lo;
-  forEachBox(keptSizes_, 1, [&](ArrayRef<int64_t> ks, ArrayRef<int64_t> ke) {
-    emitPieces(ks, ke);
+  actSlots = DoubleBuffer(emitter, Buffer::Act, uint64_t(rows) * cols * es);
+  if (hasAccTile())
+    accSlots = DoubleBuffer(emitter, Buffer::Acc, uint64_t(rows) * cols * 4);
+  SmallVector<uint32_t, 5> columns[2];
+  for (auto &set : columns)
+    for (unsigned i = 0; i < numColumns(); ++i)
+      set.push_back(wgt.take(uint64_t(rows) * 4));
+  if (whole && numParams()) {
+    SmallVector<int64_t, 6> zeros(reduced.size(), 0);
+    loadParam(scaleSram[0], scaleAddr, zeros, reducedSizes);
+    if (biasAddr)
+      loadParam(biasSram[0], *biasAddr, zeros, reducedSizes);
+  }
+
+  // The tiles of rows. Each tile's load is emitted before the previous
+  // tile's compute, so that the load never waits behind that compute
+  // (a load that must follow a store is relayed through the compute queue
+  // at the point where it is emitted).
+  SmallVector<std::pair<SmallVector<int64_t, 6>, SmallVector<int64_t, 6>>>
+      tiles;
+  forEachBox(keptSizes, rows, [&](ArrayRef<int64_t> ks, ArrayRef<int64_t> ke) {
+    tiles.emplace_back(SmallVector<int64_t, 6>(ks), SmallVector<int64_t, 6>(ke));
   });
+  if (!whole) {
+    for (auto [index, tile] : llvm::enumerate(tiles))
+      emitPieces(tile.first, tile.second, columns[index % 2]);
+    return success();
+  }
+  SmallVector<uint32_t> xs(tiles.size());
+  SmallVector<int64_t, 6> zeros(reduced.size(), 0);
+  auto prefetch = [&](size_t i) {
+    int64_t tileRows = product(tiles[i].second);
+    xs[i] = actSlots.slot(i).take(uint64_t(tileRows) * n * es);
+    loadTile(xs[i], tiles[i].first, tiles[i].second, zeros, reducedSizes);
+  };
+  prefetch(0);
+  for (size_t i = 0; i < tiles.size(); ++i) {
+    if (i + 1 < tiles.size())
+      prefetch(i + 1);
+    uint32_t t = hasAccTile() ? accSlots.slot(i).take(
+                                    uint64_t(product(tiles[i].second)) * n * 4)
+                              : 0;
+    emitWhole(tiles[i].first, tiles[i].second, xs[i], t, columns[i % 2]);
+  }
   return success();
 }
 
-void RowEmitter::emitSingle(ArrayRef<int64_t> ks, ArrayRef<int64_t> ke) {
+void RowEmitter::emitWhole(ArrayRef<int64_t> ks, ArrayRef<int64_t> ke,
+                           uint32_t x, uint32_t t, ArrayRef<uint32_t> c) {
   int64_t rows = product(ke);
   int64_t cols = n;
   SmallVector<int64_t, 6> rs(reduced.size(), 0);
   ArrayRef<int64_t> re = reducedSizes;
-  Block act(emitter, Buffer::Act, actBytes(rows, cols, 1));
-  Block acc(emitter, Buffer::Acc, accBytes(rows, cols, 1));
-  uint32_t x = act.take(uint64_t(rows) * cols * es);
   VecOperand X = sramOperand(Buffer::Act, x, cols);
-  loadTile(x, ks, ke, rs, re);
-  uint32_t c0 = acc.take(rows * 4), c1 = acc.take(rows * 4);
 
   switch (kind) {
   case RowKind::Sum:
@@ -504,88 +621,102 @@ void RowEmitter::emitSingle(ArrayRef<int64_t> ks, ArrayRef<int64_t> ke) {
     VecFunc func = kind == RowKind::Max   ? VecFunc::RMax
                    : kind == RowKind::Min ? VecFunc::RMin
                                           : VecFunc::RSum;
-    vec(func, rows, cols, column(c0), X);
+    vec(func, rows, cols, column(c[0]), X);
     if (kind == RowKind::Mean)
-      vec(VecFunc::Div, rows, 1, column(c0), column(c0), {}, float(n));
-    storeColumn(c0, ks, ke);
+      vec(VecFunc::Div, rows, 1, column(c[0]), column(c[0]), {}, float(n));
+    storeColumn(c[0], ks, ke);
     return;
   }
   case RowKind::Softmax:
   case RowKind::LogSoftmax: {
-    uint32_t t = acc.take(uint64_t(rows) * cols * 4);
     VecOperand T = sramOperand(Buffer::Acc, t, cols);
-    vec(VecFunc::RMax, rows, cols, column(c0), X);
-    vec(VecFunc::Sub, rows, cols, T, X, spread(c0));
+    vec(VecFunc::RMax, rows, cols, column(c[0]), X);
+    vec(VecFunc::Sub, rows, cols, T, X, column(c[0]));
     vec(VecFunc::Exp, rows, cols, X, T);
-    vec(VecFunc::RSum, rows, cols, column(c1), X);
+    vec(VecFunc::RSum, rows, cols, column(c[1]), X);
     if (kind == RowKind::Softmax) {
-      vec(VecFunc::Recip, rows, 1, column(c1), column(c1));
-      vec(VecFunc::Mul, rows, cols, T, X, spread(c1));
+      vec(VecFunc::Recip, rows, 1, column(c[1]), column(c[1]));
+      vec(VecFunc::Mul, rows, cols, T, X, column(c[1]));
       storeTile(Buffer::Acc, t, ks, ke, rs, re);
     } else {
-      vec(VecFunc::Log, rows, 1, column(c1), column(c1));
-      vec(VecFunc::Sub, rows, cols, X, T, spread(c1));
-      storeTile(Buffer::Act, x, ks, ke, rs, re);
+      vec(VecFunc::Log, rows, 1, column(c[1]), column(c[1]));
+      vec(VecFunc::Sub, rows, cols, T, T, column(c[1]));
+      storeTile(Buffer::Acc, t, ks, ke, rs, re);
     }
     return;
   }
   case RowKind::LayerNorm: {
-    uint32_t t = acc.take(uint64_t(rows) * cols * 4);
     VecOperand T = sramOperand(Buffer::Acc, t, cols);
-    vec(VecFunc::RSum, rows, cols, column(c0), X);
-    vec(VecFunc::Div, rows, 1, column(c0), column(c0), {}, float(n));
-    vec(VecFunc::Sub, rows, cols, T, X, spread(c0));
+    vec(VecFunc::RSum, rows, cols, column(c[0]), X);
+    vec(VecFunc::Div, rows, 1, column(c[0]), column(c[0]), {}, float(n));
+    vec(VecFunc::Sub, rows, cols, T, X, column(c[0]));
     vec(VecFunc::Mul, rows, cols, X, T, T);
-    vec(VecFunc::RSum, rows, cols, column(c1), X);
-    vec(VecFunc::Div, rows, 1, column(c1), column(c1), {}, float(n));
-    vec(VecFunc::Add, rows, 1, column(c1), column(c1), {}, epsilon);
-    vec(VecFunc::Rsqrt, rows, 1, column(c1), column(c1));
-    vec(VecFunc::Mul, rows, cols, X, T, spread(c1));
-    vec(VecFunc::Mul, rows, cols, T, X, sramOperand(Buffer::Wgt, scaleSram, 0));
+    vec(VecFunc::RSum, rows, cols, column(c[1]), X);
+    vec(VecFunc::Div, rows, 1, column(c[1]), column(c[1]), {}, float(n));
+    vec(VecFunc::Add, rows, 1, column(c[1]), column(c[1]), {}, epsilon);
+    vec(VecFunc::Rsqrt, rows, 1, column(c[1]), column(c[1]));
+    vec(VecFunc::Mul, rows, cols, X, T, column(c[1]));
+    vec(VecFunc::Mul, rows, cols, T, X,
+        sramOperand(Buffer::Wgt, scaleSram[0], 0));
     if (!biasAddr) {
       storeTile(Buffer::Acc, t, ks, ke, rs, re);
       return;
     }
-    vec(VecFunc::Add, rows, cols, X, T, sramOperand(Buffer::Wgt, biasSram, 0));
-    storeTile(Buffer::Act, x, ks, ke, rs, re);
+    vec(VecFunc::Add, rows, cols, T, T,
+        sramOperand(Buffer::Wgt, biasSram[0], 0));
+    storeTile(Buffer::Acc, t, ks, ke, rs, re);
     return;
   }
   }
 }
 
-void RowEmitter::emitPieces(ArrayRef<int64_t> ks, ArrayRef<int64_t> ke) {
-  // One row (`ke` is all ones) in pieces of at most maxCols elements.
-  int64_t cols = maxCols;
-  Block act(emitter, Buffer::Act, actBytes(1, cols, 2));
-  Block acc(emitter, Buffer::Acc, accBytes(1, cols, 2));
-  Block wgt;
-  if (kind == RowKind::LayerNorm)
-    wgt = Block(emitter, Buffer::Wgt, wgtBytes(cols, 2));
-  uint32_t xs[2], ts[2] = {0, 0}, ss[2] = {0, 0}, bs[2] = {0, 0};
+void RowEmitter::emitPieces(ArrayRef<int64_t> ks, ArrayRef<int64_t> ke,
+                            ArrayRef<uint32_t> c) {
+  // `rows` rows in pieces of at most maxCols columns, two piece slots per
+  // buffer so that the next piece loads while this one computes.
+  int64_t rows = product(ke);
+  uint64_t slotElems = uint64_t(rows) * maxCols;
+  uint32_t xs[2], ts[2];
   for (int i = 0; i < 2; ++i) {
-    xs[i] = act.take(uint64_t(cols) * es);
-    if (hasAccTile())
-      ts[i] = acc.take(uint64_t(cols) * 4);
-    if (kind == RowKind::LayerNorm) {
-      ss[i] = wgt.take(uint64_t(cols) * 4);
-      bs[i] = wgt.take(uint64_t(cols) * 4);
-    }
+    xs[i] = actSlots.slot(i).take(slotElems * es);
+    ts[i] = hasAccTile() ? accSlots.slot(i).take(slotElems * 4) : 0;
   }
-  SmallVector<uint32_t, 5> c;
-  for (unsigned i = 0; i < numColumns(); ++i)
-    c.push_back(acc.take(4));
 
-  // The pieces of the row, in order.
   SmallVector<std::pair<SmallVector<int64_t, 6>, SmallVector<int64_t, 6>>>
       pieces;
-  forEachBox(reducedSizes, cols,
+  forEachBox(reducedSizes, maxCols,
              [&](ArrayRef<int64_t> rs, ArrayRef<int64_t> re) {
                pieces.emplace_back(SmallVector<int64_t, 6>(rs),
                                    SmallVector<int64_t, 6>(re));
              });
-  auto X = [&](size_t p) { return sramOperand(Buffer::Act, xs[p % 2], 0); };
-  auto T = [&](size_t p) { return sramOperand(Buffer::Acc, ts[p % 2], 0); };
-  auto one = [](uint32_t addr) { return column(addr); };
+  auto cols = [&](size_t p) { return product(pieces[p].second); };
+  auto X = [&](size_t p) {
+    return sramOperand(Buffer::Act, xs[p % 2], cols(p));
+  };
+  auto T = [&](size_t p) {
+    return sramOperand(Buffer::Acc, ts[p % 2], cols(p));
+  };
+  auto load = [&](size_t p, bool params) {
+    loadTile(xs[p % 2], ks, ke, pieces[p].first, pieces[p].second);
+    if (!params)
+      return;
+    loadParam(scaleSram[p % 2], scaleAddr, pieces[p].first, pieces[p].second);
+    if (biasAddr)
+      loadParam(biasSram[p % 2], *biasAddr, pieces[p].first,
+                pieces[p].second);
+  };
+  // Each piece's loads are emitted before the previous piece's compute.
+  auto prefetch = [&](size_t p, bool params) {
+    if (p == 0)
+      load(0, params);
+    if (p + 1 < pieces.size())
+      load(p + 1, params);
+  };
+  auto store = [&](size_t p, Buffer buffer) {
+    storeTile(buffer, buffer == Buffer::Act ? xs[p % 2] : ts[p % 2], ks, ke,
+              pieces[p].first, pieces[p].second);
+  };
+  auto col = [&](uint32_t addr) { return column(addr); };
 
   switch (kind) {
   case RowKind::Sum:
@@ -598,78 +729,75 @@ void RowEmitter::emitPieces(ArrayRef<int64_t> ks, ArrayRef<int64_t> ke) {
     VecFunc combine = kind == RowKind::Max   ? VecFunc::Max
                       : kind == RowKind::Min ? VecFunc::Min
                                              : VecFunc::Add;
-    for (auto [p, piece] : llvm::enumerate(pieces)) {
-      int64_t pc = product(piece.second);
-      loadTile(xs[p % 2], ks, ke, piece.first, piece.second);
+    for (size_t p = 0; p < pieces.size(); ++p) {
+      prefetch(p, /*params=*/false);
       if (p == 0) {
-        vec(func, 1, pc, one(c[0]), X(p));
+        vec(func, rows, cols(p), col(c[0]), X(p));
         continue;
       }
-      vec(func, 1, pc, one(c[1]), X(p));
-      vec(combine, 1, 1, one(c[0]), one(c[0]), one(c[1]));
+      vec(func, rows, cols(p), col(c[1]), X(p));
+      vec(combine, rows, 1, col(c[0]), col(c[0]), col(c[1]));
     }
     if (kind == RowKind::Mean)
-      vec(VecFunc::Div, 1, 1, one(c[0]), one(c[0]), {}, float(n));
+      vec(VecFunc::Div, rows, 1, col(c[0]), col(c[0]), {}, float(n));
     storeColumn(c[0], ks, ke);
     return;
   }
   case RowKind::Softmax:
   case RowKind::LogSoftmax: {
-    // Pass 1: running maximum m and sum s of exp(x - m).
+    // Pass 1: a running maximum m and sum s of exp(x - m).
     uint32_t m = c[0], s = c[1], pm = c[2], ps = c[3];
-    for (auto [p, piece] : llvm::enumerate(pieces)) {
-      int64_t pc = product(piece.second);
-      loadTile(xs[p % 2], ks, ke, piece.first, piece.second);
+    for (size_t p = 0; p < pieces.size(); ++p) {
+      prefetch(p, /*params=*/false);
       if (p == 0) {
-        vec(VecFunc::RMax, 1, pc, one(m), X(p));
-        vec(VecFunc::Sub, 1, pc, T(p), X(p), spread(m));
-        vec(VecFunc::Exp, 1, pc, X(p), T(p));
-        vec(VecFunc::RSum, 1, pc, one(s), X(p));
+        vec(VecFunc::RMax, rows, cols(p), col(m), X(p));
+        vec(VecFunc::Sub, rows, cols(p), T(p), X(p), col(m));
+        vec(VecFunc::Exp, rows, cols(p), X(p), T(p));
+        vec(VecFunc::RSum, rows, cols(p), col(s), X(p));
         continue;
       }
-      vec(VecFunc::RMax, 1, pc, one(pm), X(p));
-      vec(VecFunc::Max, 1, 1, one(pm), one(pm), one(m));
-      vec(VecFunc::Sub, 1, pc, T(p), X(p), spread(pm));
-      vec(VecFunc::Exp, 1, pc, X(p), T(p));
-      vec(VecFunc::RSum, 1, pc, one(ps), X(p));
-      // s = s * exp(m - m') + ps, m = m'.
-      vec(VecFunc::Sub, 1, 1, one(m), one(m), one(pm));
-      vec(VecFunc::Exp, 1, 1, one(m), one(m));
-      vec(VecFunc::Mul, 1, 1, one(s), one(s), one(m));
-      vec(VecFunc::Add, 1, 1, one(s), one(s), one(ps));
+      vec(VecFunc::RMax, rows, cols(p), col(pm), X(p));
+      vec(VecFunc::Max, rows, 1, col(pm), col(pm), col(m));
+      vec(VecFunc::Sub, rows, cols(p), T(p), X(p), col(pm));
+      vec(VecFunc::Exp, rows, cols(p), X(p), T(p));
+      vec(VecFunc::RSum, rows, cols(p), col(ps), X(p));
+      // s = s * exp(m - m') + ps, then m = m'.
+      vec(VecFunc::Sub, rows, 1, col(m), col(m), col(pm));
+      vec(VecFunc::Exp, rows, 1, col(m), col(m));
+      vec(VecFunc::Mul, rows, 1, col(s), col(s), col(m));
+      vec(VecFunc::Add, rows, 1, col(s), col(s), col(ps));
       std::swap(m, pm);
     }
-    vec(kind == RowKind::Softmax ? VecFunc::Recip : VecFunc::Log, 1, 1, one(s),
-        one(s));
+    vec(kind == RowKind::Softmax ? VecFunc::Recip : VecFunc::Log, rows, 1,
+        col(s), col(s));
     // Pass 2: the output.
-    for (auto [p, piece] : llvm::enumerate(pieces)) {
-      int64_t pc = product(piece.second);
-      loadTile(xs[p % 2], ks, ke, piece.first, piece.second);
-      vec(VecFunc::Sub, 1, pc, T(p), X(p), spread(m));
+    for (size_t p = 0; p < pieces.size(); ++p) {
+      prefetch(p, /*params=*/false);
+      vec(VecFunc::Sub, rows, cols(p), T(p), X(p), col(m));
       if (kind == RowKind::Softmax) {
-        vec(VecFunc::Exp, 1, pc, X(p), T(p));
-        vec(VecFunc::Mul, 1, pc, T(p), X(p), spread(s));
-        storeTile(Buffer::Acc, ts[p % 2], ks, ke, piece.first, piece.second);
+        vec(VecFunc::Exp, rows, cols(p), X(p), T(p));
+        vec(VecFunc::Mul, rows, cols(p), T(p), X(p), col(s));
+        store(p, Buffer::Acc);
       } else {
-        vec(VecFunc::Sub, 1, pc, X(p), T(p), spread(s));
-        storeTile(Buffer::Act, xs[p % 2], ks, ke, piece.first, piece.second);
+        vec(VecFunc::Sub, rows, cols(p), T(p), T(p), col(s));
+        store(p, Buffer::Acc);
       }
     }
     return;
   }
   case RowKind::LayerNorm: {
-    // Pass 1: per-piece mean and sum of squared deviations, combined as
-    // Chan et al.'s parallel variance.
+    // Pass 1: each piece's mean and sum of squared deviations, combined as
+    // in Chan et al.'s parallel variance.
     uint32_t mean = c[0], m2 = c[1], pmean = c[2], pm2 = c[3], tmp = c[4];
     double count = 0;
-    for (auto [p, piece] : llvm::enumerate(pieces)) {
-      int64_t pc = product(piece.second);
-      loadTile(xs[p % 2], ks, ke, piece.first, piece.second);
-      vec(VecFunc::RSum, 1, pc, one(pmean), X(p));
-      vec(VecFunc::Div, 1, 1, one(pmean), one(pmean), {}, float(pc));
-      vec(VecFunc::Sub, 1, pc, T(p), X(p), spread(pmean));
-      vec(VecFunc::Mul, 1, pc, X(p), T(p), T(p));
-      vec(VecFunc::RSum, 1, pc, one(pm2), X(p));
+    for (size_t p = 0; p < pieces.size(); ++p) {
+      int64_t pc = cols(p);
+      prefetch(p, /*params=*/false);
+      vec(VecFunc::RSum, rows, pc, col(pmean), X(p));
+      vec(VecFunc::Div, rows, 1, col(pmean), col(pmean), {}, float(pc));
+      vec(VecFunc::Sub, rows, pc, T(p), X(p), col(pmean));
+      vec(VecFunc::Mul, rows, pc, X(p), T(p), T(p));
+      vec(VecFunc::RSum, rows, pc, col(pm2), X(p));
       if (p == 0) {
         std::swap(mean, pmean);
         std::swap(m2, pm2);
@@ -679,38 +807,35 @@ void RowEmitter::emitPieces(ArrayRef<int64_t> ks, ArrayRef<int64_t> ke) {
       double total = count + double(pc);
       // delta = pmean - mean; mean += delta * pc / total;
       // m2 += pm2 + delta^2 * count * pc / total.
-      vec(VecFunc::Sub, 1, 1, one(pmean), one(pmean), one(mean));
-      vec(VecFunc::Mul, 1, 1, one(tmp), one(pmean), {},
+      vec(VecFunc::Sub, rows, 1, col(pmean), col(pmean), col(mean));
+      vec(VecFunc::Mul, rows, 1, col(tmp), col(pmean), {},
           float(double(pc) / total));
-      vec(VecFunc::Add, 1, 1, one(mean), one(mean), one(tmp));
-      vec(VecFunc::Mul, 1, 1, one(tmp), one(pmean), one(pmean));
-      vec(VecFunc::Mul, 1, 1, one(tmp), one(tmp), {},
+      vec(VecFunc::Add, rows, 1, col(mean), col(mean), col(tmp));
+      vec(VecFunc::Mul, rows, 1, col(tmp), col(pmean), col(pmean));
+      vec(VecFunc::Mul, rows, 1, col(tmp), col(tmp), {},
           float(count * double(pc) / total));
-      vec(VecFunc::Add, 1, 1, one(m2), one(m2), one(pm2));
-      vec(VecFunc::Add, 1, 1, one(m2), one(m2), one(tmp));
+      vec(VecFunc::Add, rows, 1, col(m2), col(m2), col(pm2));
+      vec(VecFunc::Add, rows, 1, col(m2), col(m2), col(tmp));
       count = total;
     }
-    vec(VecFunc::Div, 1, 1, one(m2), one(m2), {}, float(n));
-    vec(VecFunc::Add, 1, 1, one(m2), one(m2), {}, epsilon);
-    vec(VecFunc::Rsqrt, 1, 1, one(m2), one(m2));
+    vec(VecFunc::Div, rows, 1, col(m2), col(m2), {}, float(n));
+    vec(VecFunc::Add, rows, 1, col(m2), col(m2), {}, epsilon);
+    vec(VecFunc::Rsqrt, rows, 1, col(m2), col(m2));
     // Pass 2: the output.
-    for (auto [p, piece] : llvm::enumerate(pieces)) {
-      int64_t pc = product(piece.second);
-      loadTile(xs[p % 2], ks, ke, piece.first, piece.second);
-      loadParam(ss[p % 2], scaleAddr, piece.first, piece.second);
-      if (biasAddr)
-        loadParam(bs[p % 2], *biasAddr, piece.first, piece.second);
-      vec(VecFunc::Sub, 1, pc, T(p), X(p), spread(mean));
-      vec(VecFunc::Mul, 1, pc, X(p), T(p), spread(m2));
-      vec(VecFunc::Mul, 1, pc, T(p), X(p),
-          sramOperand(Buffer::Wgt, ss[p % 2], 0));
+    for (size_t p = 0; p < pieces.size(); ++p) {
+      int64_t pc = cols(p);
+      prefetch(p, /*params=*/true);
+      vec(VecFunc::Sub, rows, pc, T(p), X(p), col(mean));
+      vec(VecFunc::Mul, rows, pc, X(p), T(p), col(m2));
+      vec(VecFunc::Mul, rows, pc, T(p), X(p),
+          sramOperand(Buffer::Wgt, scaleSram[p % 2], 0));
       if (!biasAddr) {
-        storeTile(Buffer::Acc, ts[p % 2], ks, ke, piece.first, piece.second);
+        store(p, Buffer::Acc);
         continue;
       }
-      vec(VecFunc::Add, 1, pc, X(p), T(p),
-          sramOperand(Buffer::Wgt, bs[p % 2], 0));
-      storeTile(Buffer::Act, xs[p % 2], ks, ke, piece.first, piece.second);
+      vec(VecFunc::Add, rows, pc, T(p), T(p),
+          sramOperand(Buffer::Wgt, biasSram[p % 2], 0));
+      store(p, Buffer::Acc);
     }
     return;
   }
@@ -746,8 +871,8 @@ LogicalResult checkRowType(Operation *op, RowKind kind, DType type) {
 
 LogicalResult emitRows(Emitter &emitter, Operation *op, RowKind kind,
                        Value input, ArrayRef<int64_t> axes, bool sameShape) {
-  FailureOr<View> in = emitter.lookup(input, op);
-  FailureOr<View> out = emitter.lookup(op->getResult(0), op);
+  FailureOr<View> in = lookupValue(emitter, input, op);
+  FailureOr<View> out = lookupValue(emitter, op->getResult(0), op);
   if (failed(in) || failed(out))
     return failure();
   if (failed(checkRowType(op, kind, in->dtype)))
@@ -755,12 +880,12 @@ LogicalResult emitRows(Emitter &emitter, Operation *op, RowKind kind,
   RowEmitter rows(emitter, op, kind);
   rows.init(*in, *out, axes, sameShape);
   if (auto ln = dyn_cast<spa::LayerNormOp>(op)) {
-    FailureOr<View> scale = emitter.lookup(ln.getScale(), op);
+    FailureOr<View> scale = lookupValue(emitter, ln.getScale(), op);
     if (failed(scale))
       return failure();
     std::optional<uint64_t> biasAddr;
     if (ln.getBias()) {
-      FailureOr<View> bias = emitter.lookup(ln.getBias(), op);
+      FailureOr<View> bias = lookupValue(emitter, ln.getBias(), op);
       if (failed(bias))
         return failure();
       biasAddr = bias->addr;
@@ -826,10 +951,33 @@ int64_t countTaps(int64_t o, int64_t kernel, int64_t stride, int64_t dilation,
   return count;
 }
 
+/// The input extent a tile of `outputs` windows needs along one dimension,
+/// and where it lies: `begin` is the first (padded) input position relative
+/// to the real input, which may be negative.
+struct WindowSpan {
+  int64_t begin = 0, extent = 0;
+  /// The real input rows or columns, and the padding around them.
+  int64_t loadBegin = 0, loadCount = 0, padLo = 0, padHi = 0;
+};
+
+WindowSpan getSpan(int64_t first, int64_t outputs, int64_t kernel,
+                   int64_t stride, int64_t dilation, int64_t pad,
+                   int64_t size) {
+  WindowSpan s;
+  s.begin = first * stride - pad;
+  s.extent = (outputs - 1) * stride + (kernel - 1) * dilation + 1;
+  s.loadBegin = std::max<int64_t>(0, s.begin);
+  int64_t end = std::min(size, s.begin + s.extent);
+  s.loadCount = end - s.loadBegin;
+  s.padLo = s.loadBegin - s.begin;
+  s.padHi = s.begin + s.extent - std::max(end, s.loadBegin);
+  return s;
+}
+
 LogicalResult emitPool(Emitter &emitter, Operation *op, Value input,
                        const PoolParams &pp) {
-  FailureOr<View> in = emitter.lookup(input, op);
-  FailureOr<View> out = emitter.lookup(op->getResult(0), op);
+  FailureOr<View> in = lookupValue(emitter, input, op);
+  FailureOr<View> out = lookupValue(emitter, op->getResult(0), op);
   if (failed(in) || failed(out))
     return failure();
   DType type = in->dtype;
@@ -840,31 +988,23 @@ LogicalResult emitPool(Emitter &emitter, Operation *op, Value input,
   if (isa::checkVecTypes(accumulate, type, type))
     return typeError(op, accumulate, type);
   unsigned es = isa::elementSize(type);
-  int64_t N = in->shape[0], C = in->shape[1], H = in->shape[2],
-          W = in->shape[3];
+  int64_t H = in->shape[2], W = in->shape[3];
   int64_t OH = out->shape[2], OW = out->shape[3];
-  int64_t planes = N * C;
+  int64_t planes = in->shape[0] * in->shape[1];
   if (planes == 0 || OH == 0 || OW == 0)
     return success();
-  auto [kh, kw] = pp.kernel;
-  auto [sh, sw] = pp.strides;
-  auto [dh, dw] = pp.dilations;
+  int64_t kh = pp.kernel[0], kw = pp.kernel[1];
+  int64_t sh = pp.strides[0], sw = pp.strides[1];
+  int64_t dh = pp.dilations[0], dw = pp.dilations[1];
   int64_t pt = pp.pads[0], pl = pp.pads[1], pb = pp.pads[2], pr = pp.pads[3];
 
-  // Columns: the padded width every output row needs.
-  int64_t wNeed = (OW - 1) * sw + (kw - 1) * dw + 1;
-  int64_t wLoad = std::min(W, wNeed - pl);
-  int64_t wPadHi = wNeed - pl - wLoad;
-  if (wLoad < 1)
-    return emitNodeError(op) << "has windows that cover no input column";
-  if (pl > 255 || wPadHi > 255 || pt > 255 ||
-      (OH - 1) * sh + (kh - 1) * dh + 1 - pt - H > 255)
+  // The most padding any tile needs: the leading pads, and past the end of
+  // the input the trailing pads plus what ceil mode adds.
+  int64_t padHiH = getSpan(0, OH, kh, sh, dh, pt, H).padHi;
+  int64_t padHiW = getSpan(0, OW, kw, sw, dw, pl, W).padHi;
+  if (std::max({pt, pl, padHiH, padHiW}) > 255)
     return emitNodeError(op) << "needs more than 255 elements of padding, "
                                 "more than a DMA pads (ISA §3.1)";
-  if (OW > kMaxExtent)
-    return emitNodeError(op) << "has " << OW
-                             << " output columns; the vector unit takes at "
-                                "most 65535 per instruction";
 
   // The divisor of each output position (average pooling).
   std::optional<float> uniform;
@@ -879,8 +1019,7 @@ LogicalResult emitPool(Emitter &emitter, Operation *op, Value input,
       rowCount.push_back(countTaps(o, kh, sh, dh, hLo, hHi));
     for (int64_t o = 0; o < OW; ++o)
       colCount.push_back(countTaps(o, kw, sw, dw, wLo, wHi));
-    bool same = llvm::all_equal(rowCount) && llvm::all_equal(colCount);
-    if (same) {
+    if (llvm::all_equal(rowCount) && llvm::all_equal(colCount)) {
       uniform = float(rowCount[0] * colCount[0]);
     } else {
       std::vector<uint8_t> data(OH * OW * 4);
@@ -893,42 +1032,65 @@ LogicalResult emitPool(Emitter &emitter, Operation *op, Value input,
                                         DType::F32, OH, OW, std::move(data));
     }
   }
+  bool divisorMap = !pp.isMax && !uniform;
 
-  // Tile: `tp` planes x `toh` output rows.
+  // A separable window (rows, then columns) takes kw + kh taps per output
+  // instead of kw * kh, over `sh` times as many rows in the first pass.
+  bool separable = kh > 1 && kw > 1 && kw * sh + kh < kh * kw;
+
+  // Tiles of `tp` planes x `th` output rows x `tw` output columns. The
+  // input tile (and the divisors) are in `act`; partial results alternate
+  // between `acc` and `wgt`, and for separable windows the second pass
+  // alternates between `act` and one of them, so that every tap streams
+  // each buffer once (docs/CycleModel.md §4).
   uint64_t actBudget = emitter.getTileBudget(Buffer::Act);
   uint64_t accBudget = emitter.getTileBudget(Buffer::Acc);
   uint64_t wgtBudget = emitter.getTileBudget(Buffer::Wgt);
-  auto hNeed = [&](int64_t rows) { return (rows - 1) * sh + (kh - 1) * dh + 1; };
-  auto fits = [&](int64_t p, int64_t rows) {
-    return align(uint64_t(p) * hNeed(rows) * wNeed * es) <= actBudget &&
-           align(uint64_t(p) * rows * OW * es) <= accBudget &&
-           (uniform || pp.isMax || align(uint64_t(rows) * OW * 4) <= wgtBudget);
+  auto rowsNeeded = [&](int64_t rows) {
+    return (rows - 1) * sh + (kh - 1) * dh + 1;
   };
-  if (!fits(1, 1))
-    return emitNodeError(op) << "needs " << hNeed(1) * wNeed * es
-                             << " bytes of input for one output row, more "
-                                "than a tile of the activation scratchpad ("
+  auto colsNeeded = [&](int64_t cols) {
+    return (cols - 1) * sw + (kw - 1) * dw + 1;
+  };
+  auto fits = [&](int64_t p, int64_t rows, int64_t cols) {
+    uint64_t hn = rowsNeeded(rows), wn = colsNeeded(cols);
+    uint64_t outBytes = align(uint64_t(p) * rows * cols * es);
+    uint64_t partBytes =
+        align(uint64_t(p) * (separable ? hn : rows) * cols * es);
+    uint64_t act = align(uint64_t(p) * hn * wn * es) +
+                   (divisorMap ? align(uint64_t(rows) * cols * 4) : 0) +
+                   (separable ? outBytes : 0);
+    return act <= actBudget && partBytes <= accBudget &&
+           partBytes <= wgtBudget;
+  };
+  auto largest = [](int64_t hi, function_ref<bool(int64_t)> ok) {
+    int64_t lo = 1;
+    while (lo < hi) {
+      int64_t mid = lo + (hi - lo + 1) / 2;
+      if (ok(mid))
+        lo = mid;
+      else
+        hi = mid - 1;
+    }
+    return lo;
+  };
+  auto balance = [](int64_t total, int64_t chunk) {
+    return llvm::divideCeil(total, llvm::divideCeil(total, chunk));
+  };
+  if (!fits(1, 1, 1))
+    return emitNodeError(op) << "needs " << rowsNeeded(1) * colsNeeded(1) * es
+                             << " bytes of input for one output, more than a "
+                                "tile of the activation scratchpad ("
                              << actBudget << " bytes)";
-  int64_t lo = 1, hi = OH;
-  while (lo < hi) {
-    int64_t mid = (lo + hi + 1) / 2;
-    if (fits(1, mid))
-      lo = mid;
-    else
-      hi = mid - 1;
-  }
-  int64_t toh = lo;
-  toh = llvm::divideCeil(OH, llvm::divideCeil(OH, toh));
-  lo = 1, hi = std::min<int64_t>(planes, kMaxExtent);
-  while (lo < hi) {
-    int64_t mid = (lo + hi + 1) / 2;
-    if (fits(mid, toh))
-      lo = mid;
-    else
-      hi = mid - 1;
-  }
-  int64_t tp = lo;
-  tp = llvm::divideCeil(planes, llvm::divideCeil(planes, tp));
+  int64_t tw = balance(OW, largest(std::min(OW, kMaxExtent), [&](int64_t c) {
+                         return fits(1, 1, c);
+                       }));
+  int64_t th = balance(OH, largest(std::min(OH, kMaxExtent), [&](int64_t r) {
+                         return fits(1, r, tw);
+                       }));
+  int64_t tp = balance(planes,
+                       largest(std::min(planes, kMaxExtent),
+                               [&](int64_t p) { return fits(p, th, tw); }));
 
   uint32_t padValue = 0;
   if (pp.isMax) {
@@ -942,55 +1104,163 @@ LogicalResult emitPool(Emitter &emitter, Operation *op, Value input,
     }
   }
 
-  for (int64_t p0 = 0; p0 < planes; p0 += tp) {
-    int64_t np = std::min(tp, planes - p0);
-    for (int64_t oh0 = 0; oh0 < OH; oh0 += toh) {
-      int64_t nr = std::min(toh, OH - oh0);
-      int64_t hn = hNeed(nr);
-      int64_t y0 = oh0 * sh - pt;
-      int64_t yBegin = std::max<int64_t>(0, y0);
-      int64_t yEnd = std::min(H, y0 + hn);
-      if (yEnd <= yBegin)
-        return emitNodeError(op) << "has windows that cover no input row";
-      uint32_t x = emitter.alloc(Buffer::Act, uint64_t(np) * hn * wNeed * es);
-      SmallVector<BoxDim, 6> dims = {
-          {np, H * W, hn * wNeed},
-          {yEnd - yBegin, W, wNeed, yBegin - y0, y0 + hn - yEnd},
-          {wLoad, 1, 1, pl, wPadHi}};
-      emitBox(emitter, /*isLoad=*/true, Buffer::Act, x,
-              in->addr + es * (p0 * H * W + yBegin * W), type, dims, padValue);
+  // One slot per buffer for each of two tiles in flight.
+  uint64_t outBytes = uint64_t(tp) * th * tw * es;
+  uint64_t partBytes =
+      uint64_t(tp) * (separable ? rowsNeeded(th) : th) * tw * es;
+  DoubleBuffer actSlots(emitter, Buffer::Act,
+                        align(uint64_t(tp) * rowsNeeded(th) * colsNeeded(tw) *
+                              es) +
+                            (divisorMap ? align(uint64_t(th) * tw * 4) : 0) +
+                            (separable ? align(outBytes) : 0));
+  DoubleBuffer accSlots(emitter, Buffer::Acc, partBytes);
+  DoubleBuffer wgtSlots(emitter, Buffer::Wgt, partBytes);
 
-      uint32_t y = emitter.alloc(Buffer::Acc, uint64_t(np) * nr * OW * es);
-      Operand3 dst{Buffer::Acc, y, {nr * OW, OW, 1}};
-      std::array<int64_t, 3> extent = {np, nr, OW};
-      for (int64_t i = 0; i < kh; ++i) {
-        for (int64_t j = 0; j < kw; ++j) {
-          Operand3 tap{Buffer::Act,
-                       uint32_t(x + es * (i * dh * wNeed + j * dw)),
-                       {hn * wNeed, sh * wNeed, sw}};
-          if (i == 0 && j == 0)
-            emitVec3(emitter, VecFunc::Copy, type, extent, dst, tap);
-          else
-            emitVec3(emitter, accumulate, type, extent, dst, dst, tap);
-        }
+  struct Tile {
+    int64_t p0, np, oh0, nr, ow0, nc, hn, wn;
+    Block act;
+    uint32_t x = 0, divisors = 0;
+  };
+  SmallVector<Tile> tiles;
+  for (int64_t p0 = 0; p0 < planes; p0 += tp)
+    for (int64_t oh0 = 0; oh0 < OH; oh0 += th)
+      for (int64_t ow0 = 0; ow0 < OW; ow0 += tw) {
+        Tile t;
+        t.p0 = p0;
+        t.np = std::min(tp, planes - p0);
+        t.oh0 = oh0;
+        t.nr = std::min(th, OH - oh0);
+        t.ow0 = ow0;
+        t.nc = std::min(tw, OW - ow0);
+        t.hn = rowsNeeded(t.nr);
+        t.wn = colsNeeded(t.nc);
+        WindowSpan rows = getSpan(oh0, t.nr, kh, sh, dh, pt, H);
+        WindowSpan cols = getSpan(ow0, t.nc, kw, sw, dw, pl, W);
+        if (rows.loadCount < 1 || cols.loadCount < 1)
+          return emitNodeError(op) << "has windows that lie entirely in the "
+                                      "padding";
+        tiles.push_back(t);
       }
-      if (!pp.isMax) {
-        if (uniform) {
-          emitVec3(emitter, VecFunc::Div, type, extent, dst, dst, std::nullopt,
-                   *uniform);
-        } else {
-          uint32_t d = emitter.alloc(Buffer::Wgt, uint64_t(nr) * OW * 4);
-          emitBox(emitter, /*isLoad=*/true, Buffer::Wgt, d,
-                  divisorAddr + 4 * oh0 * OW, DType::F32,
-                  {{nr, OW, OW}, {OW, 1, 1}});
-          emitVec3(emitter, VecFunc::Div, type, extent, dst, dst,
-                   Operand3{Buffer::Wgt, d, {0, OW, 1}});
-        }
-      }
-      emitBox(emitter, /*isLoad=*/false, Buffer::Acc, y,
-              out->addr + es * (p0 * OH * OW + oh0 * OW), type,
-              {{np, OH * OW, nr * OW}, {nr, OW, OW}, {OW, 1, 1}});
+
+  // Loads the input (and divisors) of tile `i`; emitted before the
+  // previous tile's compute so that it overlaps it.
+  auto prefetch = [&](Tile &t, size_t i) {
+    t.act = actSlots.slot(i);
+    WindowSpan rows = getSpan(t.oh0, t.nr, kh, sh, dh, pt, H);
+    WindowSpan cols = getSpan(t.ow0, t.nc, kw, sw, dw, pl, W);
+    t.x = t.act.take(uint64_t(t.np) * t.hn * t.wn * es);
+    emitBox(emitter, /*isLoad=*/true, Buffer::Act, t.x,
+            in->addr + es * (t.p0 * H * W + rows.loadBegin * W +
+                             cols.loadBegin),
+            type,
+            {{t.np, H * W, t.hn * t.wn},
+             {rows.loadCount, W, t.wn, rows.padLo, rows.padHi},
+             {cols.loadCount, 1, 1, cols.padLo, cols.padHi}},
+            padValue);
+    if (divisorMap) {
+      t.divisors = t.act.take(uint64_t(t.nr) * t.nc * 4);
+      emitBox(emitter, /*isLoad=*/true, Buffer::Act, t.divisors,
+              divisorAddr + 4 * (t.oh0 * OW + t.ow0), DType::F32,
+              {{t.nr, OW, t.nc}, {t.nc, 1, 1}});
     }
+  };
+
+  // Accumulates `taps` views of `src` into the pair of buffers `pair`,
+  // starting in pair[start]; returns the one that holds the result.
+  auto reduceTaps = [&](std::array<int64_t, 3> extent,
+                        ArrayRef<Operand3> taps, Operand3 pair[2],
+                        int start) {
+    int cur = start;
+    emitVec3(emitter, VecFunc::Copy, type, extent, pair[cur], taps[0]);
+    for (const Operand3 &tap : taps.drop_front()) {
+      emitVec3(emitter, accumulate, type, extent, pair[1 - cur], pair[cur],
+               tap);
+      cur = 1 - cur;
+    }
+    return cur;
+  };
+
+  auto compute = [&](Tile &t, size_t index) {
+    std::array<int64_t, 3> extent = {t.np, t.nr, t.nc};
+    std::array<int64_t, 3> outStrides = {t.nr * t.nc, t.nc, 1};
+    int64_t partRows = separable ? t.hn : t.nr;
+    uint64_t tileBytes = uint64_t(t.np) * partRows * t.nc * es;
+    std::array<int64_t, 3> partStrides = {partRows * t.nc, t.nc, 1};
+    Operand3 part[2] = {
+        {Buffer::Acc, accSlots.slot(index).take(tileBytes), partStrides},
+        {Buffer::Wgt, wgtSlots.slot(index).take(tileBytes), partStrides}};
+    std::array<int64_t, 3> inStrides = {t.hn * t.wn, sh * t.wn, sw};
+    // The division, if any, is one more step.
+    int steps = divisorMap || uniform ? 1 : 0;
+    Operand3 result;
+    Operand3 pair[2];
+    if (!separable) {
+      SmallVector<Operand3> taps;
+      for (int64_t i = 0; i < kh; ++i)
+        for (int64_t j = 0; j < kw; ++j)
+          taps.push_back({Buffer::Act,
+                          uint32_t(t.x + es * (i * dh * t.wn + j * dw)),
+                          inStrides});
+      pair[0] = part[0];
+      pair[1] = part[1];
+      result = pair[reduceTaps(extent, taps, pair, 0)];
+      if (steps) {
+        Operand3 dst = result.buffer == pair[0].buffer ? pair[1] : pair[0];
+        if (divisorMap)
+          emitVec3(emitter, VecFunc::Div, type, extent, dst, result,
+                   Operand3{Buffer::Act, t.divisors, {0, t.nc, 1}});
+        else
+          emitVec3(emitter, VecFunc::Div, type, extent, dst, result,
+                   std::nullopt, *uniform);
+        result = dst;
+      }
+    } else {
+      // Rows: every input row of the tile, reduced across the kernel's
+      // columns.
+      SmallVector<Operand3> taps;
+      for (int64_t j = 0; j < kw; ++j)
+        taps.push_back({Buffer::Act, uint32_t(t.x + es * j * dw),
+                        {t.hn * t.wn, t.wn, sw}});
+      int rowsDone = reduceTaps({t.np, t.hn, t.nc}, taps, part, 0);
+      Operand3 rowsResult = part[rowsDone];
+      // Columns: the second pass alternates between `act` and the other
+      // partial buffer, and ends (after the division) out of `act`.
+      Operand3 other = part[1 - rowsDone];
+      other.strides = outStrides;
+      Operand3 staging{Buffer::Act,
+                       t.act.take(uint64_t(t.np) * t.nr * t.nc * es),
+                       outStrides};
+      pair[0] = other;
+      pair[1] = staging;
+      int last = int((kh - 1 + steps) % 2);
+      taps.clear();
+      for (int64_t i = 0; i < kh; ++i)
+        taps.push_back({rowsResult.buffer,
+                        uint32_t(rowsResult.addr + es * i * dh * t.nc),
+                        {t.hn * t.nc, sh * t.nc, 1}});
+      int cur = reduceTaps(extent, taps, pair, last);
+      result = pair[cur];
+      if (steps) {
+        Operand3 dst = pair[1 - cur];
+        if (divisorMap)
+          emitVec3(emitter, VecFunc::Div, type, extent, dst, result,
+                   Operand3{Buffer::Act, t.divisors, {0, t.nc, 1}});
+        else
+          emitVec3(emitter, VecFunc::Div, type, extent, dst, result,
+                   std::nullopt, *uniform);
+        result = dst;
+      }
+    }
+    emitBox(emitter, /*isLoad=*/false, result.buffer, result.addr,
+            out->addr + es * (t.p0 * OH * OW + t.oh0 * OW + t.ow0), type,
+            {{t.np, OH * OW, t.nr * t.nc}, {t.nr, OW, t.nc}, {t.nc, 1, 1}});
+  };
+
+  prefetch(tiles[0], 0);
+  for (size_t i = 0; i < tiles.size(); ++i) {
+    if (i + 1 < tiles.size())
+      prefetch(tiles[i + 1], i + 1);
+    compute(tiles[i], i);
   }
   return success();
 }
@@ -1014,11 +1284,11 @@ LogicalResult codegen::emitReduction(Emitter &emitter, Operation *op) {
   return TypeSwitch<Operation *, LogicalResult>(op)
       .Case([&](spa::SoftmaxOp sm) {
         return emitRows(emitter, op, RowKind::Softmax, sm.getInput(),
-                        {sm.getAxis()}, /*sameShape=*/true);
+                        {int64_t(sm.getAxis())}, /*sameShape=*/true);
       })
       .Case([&](spa::LogSoftmaxOp sm) {
         return emitRows(emitter, op, RowKind::LogSoftmax, sm.getInput(),
-                        {sm.getAxis()}, /*sameShape=*/true);
+                        {int64_t(sm.getAxis())}, /*sameShape=*/true);
       })
       .Case([&](spa::LayerNormOp ln) {
         int64_t rank = cast<RankedTensorType>(ln.getType()).getRank();
