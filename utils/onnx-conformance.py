@@ -79,16 +79,28 @@ def preset_label(target):
     return os.path.splitext(os.path.basename(target))[0]
 
 
+def crash_site(lines):
+    """The assertion or fatal-error message of a crash, else the innermost
+    function of the stack dump that is not LLVM's signal handling."""
+    for line in lines:
+        if "Assertion" in line or "LLVM ERROR" in line:
+            return line.strip()
+    for line in lines:
+        frame = re.match(r"\s*#\d+ 0x[0-9a-f]+ (.+?)\(", line)
+        if frame and "llvm::sys::" not in frame.group(1):
+            return "in " + frame.group(1).strip()
+    return "no message"
+
+
 def first_error(tool, stderr, returncode):
     """The first `error:` line of a tool's stderr, without the file or tool
-    prefix; a crash or a silent failure says so."""
+    prefix; a crash says where."""
     lines = stderr.strip().splitlines()
+    if returncode < 0:
+        return f"{tool} crashed (signal {-returncode}) {crash_site(lines)}"
     message = next((line for line in lines if "error:" in line),
                    lines[0] if lines else "no message")
-    message = message.split("error:", 1)[-1].strip()
-    if returncode < 0:
-        return f"{tool} crashed (signal {-returncode}): {message}"
-    return f"{tool}: {message}"
+    return f"{tool}: {message.split('error:', 1)[-1].strip()}"
 
 
 def run_tool(tool, command):
@@ -197,6 +209,7 @@ def run_test(test_dir, targets, node_tests, supported, scratch, args):
     if imported == "unsupported":
         return [(name, label, "unsupported", detail) for label in labels]
     if imported == "failed":
+        detail = detail.split("error:", 1)[-1].strip()
         return [(name, label, "fail", f"import: {detail}")
                 for label in labels]
     bound = detail.split(", ") if detail else []
@@ -246,6 +259,15 @@ def read_xfail(path):
     return xfail
 
 
+XFAIL_HEADER = """\
+# ONNX backend node tests that spc-compile or spc-run fail, with the reason:
+# `test_name  # reason` fails on every preset, `test_name:preset  # reason`
+# on that one. Checked by onnx-conformance.mlir: a test that starts to pass
+# must be removed. `utils/onnx-conformance.py --write-xfail FILE` writes the
+# failures of a run in this form.
+"""
+
+
 def write_xfail(path, results, labels):
     """Writes every failure as an expected one: `test` when it fails on all
     of `labels`, else `test:preset`, each with its reason."""
@@ -254,9 +276,7 @@ def write_xfail(path, results, labels):
         if outcome in ("fail", "xfail"):
             failures.setdefault(name, {})[label] = detail
     with open(path, "w") as f:
-        f.write("# ONNX backend node tests that spc-compile or spc-run fail, "
-                "with the reason.\n# Checked by onnx-conformance.mlir: a "
-                "test that starts to pass must be removed.\n")
+        f.write(XFAIL_HEADER)
         for name in sorted(failures):
             per_preset = failures[name]
             if len(per_preset) == len(labels):
@@ -348,12 +368,13 @@ def main():
               f"{c['xfail']:>7} {supported_tests:>10}")
     total = {k: sum(c[k] for c in counts.values())
              for k in ("pass", "fail", "xfail", "xpass", "unsupported")}
+    presets = f"{len(labels)} preset" + ("s" if len(labels) != 1 else "")
     subset = (f"; ci subset, 1 in {CI_MODULUS} tests"
               if args.subset == "ci" else "")
     print(f"conformance: {total['pass'] + total['xpass']} passed, "
           f"{total['fail']} failed, {total['xfail']} expected failures, "
           f"{total['unsupported']} unsupported ({supported_tests} supported "
-          f"tests x {len(labels)} presets{subset})")
+          f"tests x {presets}{subset})")
 
     if args.write_xfail:
         write_xfail(args.write_xfail, results, labels)

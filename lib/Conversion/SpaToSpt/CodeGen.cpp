@@ -356,6 +356,8 @@ isa::Instruction codegen::makeVec(isa::VecFunc func, DType src, DType dst,
 void codegen::forEachChunk(Emitter &emitter, const View &out,
                            ArrayRef<View> inputs,
                            function_ref<void(const Chunk &)> body) {
+  if (out.getNumElements() == 0)
+    return;
   SmallVector<View> views(inputs.begin(), inputs.end());
   views.push_back(out);
   SmallVector<View *> pointers;

@@ -110,6 +110,8 @@ struct Estimate {
   uint64_t finish = 0;
 
   uint64_t total() const { return finish; }
+  /// A lower bound of the time: the busiest unit.
+  uint64_t bound() const { return std::max({load, store, dram, matrix, vector}); }
 };
 
 class Timing {
@@ -186,13 +188,14 @@ private:
 /// (`Cached`), and tiles still in use are never handed out again (`pin`).
 class Out {
 public:
-  Out(Emitter &emitter, Operation *op, bool dry)
-      : emitter(emitter), target(emitter.getTarget()), op(op), dry(dry) {}
+  Out(Emitter &emitter, Operation *op, bool dry, bool timed = true)
+      : emitter(emitter), target(emitter.getTarget()), op(op), dry(dry),
+        timed(timed) {}
 
   Emitter &emitter;
   const target::TargetDescription &target;
   Operation *op;
-  bool dry;
+  bool dry, timed;
   Estimate est;
 
   uint64_t capacity(Buffer b) const { return emitter.getCapacity(b); }
@@ -371,27 +374,31 @@ void Out::account(const isa::Instruction &inst) {
     uint64_t busy = dmaBusy(target, inst.get<isa::Dma>());
     est.load += busy + target.dramLatency;
     est.dram += busy;
-    timing.add(inst, 0, 0, busy + target.dramLatency, busy);
+    if (timed)
+      timing.add(inst, 0, 0, busy + target.dramLatency, busy);
     break;
   }
   case isa::Opcode::Store: {
     uint64_t busy = dmaBusy(target, inst.get<isa::Dma>());
     est.store += busy + target.dramLatency;
     est.dram += busy;
-    timing.add(inst, 2, 1, busy + target.dramLatency, busy);
+    if (timed)
+      timing.add(inst, 2, 1, busy + target.dramLatency, busy);
     break;
   }
   case isa::Opcode::Gemm: {
     const isa::Gemm &g = inst.get<isa::Gemm>();
     uint64_t cycles = gemmCycles(target, g.dtype, g.m, g.n, g.k);
     est.matrix += cycles;
-    timing.add(inst, 1, 2, cycles, 0);
+    if (timed)
+      timing.add(inst, 1, 2, cycles, 0);
     break;
   }
   case isa::Opcode::Vec: {
     uint64_t cycles = vecCycles(target, inst.get<isa::Vec>());
     est.vector += cycles;
-    timing.add(inst, 1, 3, cycles, 0);
+    if (timed)
+      timing.add(inst, 1, 3, cycles, 0);
     break;
   }
   default:
@@ -742,7 +749,7 @@ SmallVector<int64_t> tileSizes(int64_t total, int64_t unit, int64_t limit) {
     int64_t size = std::min(roundUp(ceilDiv(total, count), unit), total);
     if (size <= limit && (sizes.empty() || sizes.back() != size))
       sizes.push_back(size);
-    count = count < 8 ? count + 1 : std::max(count + 1, count * 5 / 4);
+    count = count < 4 ? count + 1 : std::max(count + 1, count * 3 / 2);
   }
   if (sizes.empty() || sizes.back() != std::min(unit, total)) {
     int64_t size = std::min(unit, total);
@@ -755,9 +762,8 @@ SmallVector<int64_t> tileSizes(int64_t total, int64_t unit, int64_t limit) {
   return sizes;
 }
 
-/// Picks the plan with the smallest estimate. Fails when nothing fits.
-std::optional<std::pair<Plan, Estimate>>
-planGemm(Emitter &emitter, Operation *op, const GemmProblem &p) {
+/// The plans worth trying for `p`.
+SmallVector<Plan> candidatePlans(Emitter &emitter, const GemmProblem &p) {
   const target::TargetDescription &t = emitter.getTarget();
   unsigned es = isa::elementSize(p.dtype);
   int64_t r = int64_t(t.arrayRows) * getMacsPerMultiplier(t, p.dtype);
@@ -765,14 +771,11 @@ planGemm(Emitter &emitter, Operation *op, const GemmProblem &p) {
   int64_t actBudget = emitter.getTileBudget(Buffer::Act);
   int64_t wgtBudget = emitter.getTileBudget(Buffer::Wgt);
   int64_t accBudget = emitter.getTileBudget(Buffer::Acc) / p.accShare;
-
-  SmallVector<int64_t> kts = tileSizes(p.K, r, kMaxU16);
-  SmallVector<int64_t> nts = tileSizes(p.N, c, kMaxU16);
-  std::optional<std::pair<Plan, Estimate>> best;
-  for (int64_t kt : kts) {
+  SmallVector<Plan> plans;
+  for (int64_t kt : tileSizes(p.K, r, kMaxU16)) {
     if (int64_t(std::min(c, p.N)) * kt * es > wgtBudget)
       continue;
-    for (int64_t nt : nts) {
+    for (int64_t nt : tileSizes(p.N, c, kMaxU16)) {
       if (nt * kt * es > wgtBudget)
         continue;
       int64_t mCap = std::min<int64_t>(
@@ -781,28 +784,75 @@ planGemm(Emitter &emitter, Operation *op, const GemmProblem &p) {
         continue;
       SmallVector<int64_t, 3> caps = {mCap};
       // Smaller tiles pipeline deeper.
-      if (mCap / 2 >= std::min<int64_t>(r, p.M))
+      if (mCap / 2 >= std::min<int64_t>(r, p.M) && mCap < 2 * p.M)
         caps.push_back(mCap / 2);
       // A whole K of A resident across the N tiles.
       int64_t resident = actBudget / (p.K * es);
       if (resident >= std::min<int64_t>(r, p.M) && resident < mCap &&
           kt < p.K)
         caps.push_back(resident);
-      for (int64_t cap : caps) {
-        for (bool nOuter : {false, true}) {
-          Plan plan{cap, nt, kt, nOuter};
-          Out dry(emitter, op, /*dry=*/true);
-          if (!runGemm(dry, p, plan))
-            continue;
-          uint64_t total = dry.est.total();
-          if (!best || total < best->second.total() ||
-              (total == best->second.total() &&
-               dry.est.instructions < best->second.instructions))
-            best = {{plan, dry.est}};
-        }
-      }
+      for (int64_t cap : caps)
+        for (bool nOuter : {false, true})
+          plans.push_back({cap, nt, kt, nOuter});
     }
   }
+  return plans;
+}
+
+/// The chosen problem (index into the candidates) and plan.
+struct Choice {
+  size_t index = 0;
+  Plan plan;
+  Estimate estimate;
+};
+
+bool debugPlans() { return std::getenv("SPC_DEBUG_CONTRACTION") != nullptr; }
+
+/// Picks the (problem, plan) with the smallest timing estimate: every
+/// candidate is costed with the unit sums first (a lower bound of its
+/// time), then timed in increasing order of that bound until the bound
+/// exceeds the best time found. Nothing when no plan fits.
+std::optional<Choice> choosePlan(Emitter &emitter, Operation *op,
+                                 ArrayRef<const GemmProblem *> problems) {
+  struct Candidate {
+    size_t index;
+    Plan plan;
+    uint64_t bound;
+  };
+  SmallVector<Candidate> candidates;
+  for (size_t i = 0; i < problems.size(); ++i)
+    for (const Plan &plan : candidatePlans(emitter, *problems[i])) {
+      Out dry(emitter, op, /*dry=*/true, /*timed=*/false);
+      if (!runGemm(dry, *problems[i], plan))
+        continue;
+      candidates.push_back({i, plan, dry.est.bound()});
+    }
+  SmallVector<size_t> order(candidates.size());
+  for (size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  llvm::sort(order, [&](size_t a, size_t b) {
+    return std::make_pair(candidates[a].bound, a) <
+           std::make_pair(candidates[b].bound, b);
+  });
+  std::optional<Choice> best;
+  for (size_t i : order) {
+    const Candidate &c = candidates[i];
+    if (best && c.bound >= best->estimate.total())
+      break;
+    Out dry(emitter, op, /*dry=*/true, /*timed=*/true);
+    runGemm(dry, *problems[c.index], c.plan);
+    if (!best || dry.est.total() < best->estimate.total())
+      best = Choice{c.index, c.plan, dry.est};
+  }
+  if (best && debugPlans())
+    llvm::errs() << getNodeName(op) << ": variant " << best->index
+                 << " mCap " << best->plan.mCap << " nt " << best->plan.nt
+                 << " kt " << best->plan.kt << " nOuter "
+                 << best->plan.nOuter << " est " << best->estimate.total()
+                 << " (load " << best->estimate.load << " dram "
+                 << best->estimate.dram << " matrix " << best->estimate.matrix
+                 << " vector " << best->estimate.vector << ") of "
+                 << candidates.size() << " candidates\n";
   return best;
 }
 
@@ -1319,13 +1369,6 @@ LogicalResult checkTypes(Operation *op, DType in, DType w, DType out) {
                            << " -> " << isa::getName(out);
 }
 
-/// Picks the cheapest of the candidate problems (each with its own plan).
-/// Returns the index and plan.
-struct Choice {
-  size_t index = 0;
-  Plan plan;
-  Estimate estimate;
-};
 
 LogicalResult emitConv2D(Emitter &emitter, spa::Conv2DOp op,
                          ArrayRef<Operation *> epilogue) {
@@ -1374,20 +1417,18 @@ LogicalResult emitConv2D(Emitter &emitter, spa::Conv2DOp op,
   // Candidates: direct and explicit im2col on the matrix unit, and for
   // depthwise layers the vector unit.
   SmallVector<ConvGemm, 4> variants = getVariants(base);
-  std::optional<Choice> best;
-  for (size_t i = 0; i < variants.size(); ++i) {
-    ConvGemm &g = variants[i];
+  SmallVector<GemmProblem, 4> problems;
+  for (ConvGemm &g : variants) {
     g.xAddr = x->addr;
     g.yAddr = y->addr;
-    GemmProblem p = makeConvProblem(
-        layer, g, denseWeightLoader(w->addr, w->dtype, cg * KH * KW, 0), og);
-    auto plan = planGemm(emitter, op, p);
-    if (!plan)
-      continue;
-    // Every group and image costs the same.
-    if (!best || plan->second.total() < best->estimate.total())
-      best = Choice{i, plan->first, plan->second};
+    problems.push_back(makeConvProblem(
+        layer, g, denseWeightLoader(w->addr, w->dtype, cg * KH * KW, 0), og));
   }
+  SmallVector<const GemmProblem *, 4> pointers;
+  for (const GemmProblem &p : problems)
+    pointers.push_back(&p);
+  // Every group and image costs the same: plan one.
+  std::optional<Choice> best = choosePlan(emitter, op, pointers);
   bool depthwise = cg == 1 && og == 1 && x->dtype == DType::F32;
   std::optional<std::pair<int64_t, int64_t>> dwTiles;
   DepthwiseVec dw{layer, base};
@@ -1581,14 +1622,15 @@ LogicalResult emitConvTranspose2D(Emitter &emitter, spa::ConvTranspose2DOp op,
     plannedG.yAddr = y->addr;
     SmallVector<ConvGemm, 4> variants = getVariants(plannedG);
     std::optional<Choice> best;
-    if (ph.g.getK() > 0)
-      for (size_t i = 0; i < variants.size(); ++i) {
-        GemmProblem p = makeConvProblem(layer, variants[i],
-                                        weightLoader(ph, 0), og);
-        auto plan = planGemm(emitter, op, p);
-        if (plan && (!best || plan->second.total() < best->estimate.total()))
-          best = Choice{i, plan->first, plan->second};
-      }
+    if (ph.g.getK() > 0) {
+      SmallVector<GemmProblem, 4> problems;
+      for (const ConvGemm &g : variants)
+        problems.push_back(makeConvProblem(layer, g, weightLoader(ph, 0), og));
+      SmallVector<const GemmProblem *, 4> pointers;
+      for (const GemmProblem &p : problems)
+        pointers.push_back(&p);
+      best = choosePlan(emitter, op, pointers);
+    }
     if (ph.g.getK() > 0 && !best)
       return emitNodeError(op) << "cannot tile the transposed convolution: "
                                   "no tile of the scratchpads holds one "
@@ -1724,7 +1766,7 @@ LogicalResult runMatrixGemms(Emitter &emitter, const Layer &layer,
   GemmProblem p = makeMatrixProblem(layer, proto);
   if (proto.K == 0)
     return emitNodeError(layer.op) << "has an empty contracting dimension";
-  auto plan = planGemm(emitter, layer.op, p);
+  std::optional<Choice> plan = choosePlan(emitter, layer.op, {&p});
   if (!plan)
     return emitNodeError(layer.op)
            << "cannot tile the product: no tile of the scratchpads holds one "
@@ -1736,7 +1778,7 @@ LogicalResult runMatrixGemms(Emitter &emitter, const Layer &layer,
     mg.w.addr = addrs[1];
     mg.out.addr = addrs[2];
     GemmProblem q = makeMatrixProblem(layer, mg);
-    if (!runGemm(out, q, plan->first))
+    if (!runGemm(out, q, plan->plan))
       return emitNodeError(layer.op) << "internal error: a planned tile does "
                                         "not fit";
   }

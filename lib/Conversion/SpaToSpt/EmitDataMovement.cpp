@@ -518,168 +518,203 @@ void appendPiece(const Piece &piece, int64_t srcStride, int64_t dstStride,
   }
 }
 
-/// Gathers along the innermost dimension with the vector unit: rows of the
-/// source (the row views, any rank and signed strides) are loaded whole over
-/// the pieces' source span, every piece is a VEC COPY into the output rows,
-/// and the rows are stored.
-void rowGather(Emitter &emitter, View srcRows, View dstRows,
-               ArrayRef<Piece> pieces) {
-  unsigned es = srcRows.getElementSize();
-  for (size_t d = 0; d < srcRows.shape.size(); ++d) {
-    int64_t n = srcRows.shape[d];
-    if (n > 1 && srcRows.strides[d] < 0) {
-      srcRows.addr = offsetAddr(srcRows.addr, (n - 1) * srcRows.strides[d], es);
-      srcRows.strides[d] = -srcRows.strides[d];
-      dstRows.addr = offsetAddr(dstRows.addr, (n - 1) * dstRows.strides[d], es);
-      dstRows.strides[d] = -dstRows.strides[d];
-    }
-  }
-  View *views[] = {&srcRows, &dstRows};
-  collapseJointly(views);
-  size_t rank = srcRows.shape.size();
-  int64_t rows = srcRows.shape.back();
-  int64_t rs = srcRows.strides.back(), rd = dstRows.strides.back();
-  if (rows == 1)
-    rs = rd = 0;
+SmallVector<int64_t> identityMap(int64_t size) {
+  SmallVector<int64_t> map(size);
+  std::iota(map.begin(), map.end(), 0);
+  return map;
+}
 
-  // Column groups: consecutive pieces whose source span and width fit a row
-  // of the tile.
-  int64_t width = std::min({budgetElems(emitter, Buffer::Act, es),
-                            budgetElems(emitter, Buffer::Acc, es), kMaxExtent});
-  struct Group {
-    int64_t dstStart, dstEnd, lo, hi;
-    SmallVector<Piece> pieces;
+bool isIdentityMap(ArrayRef<int64_t> map, int64_t inExtent) {
+  if (int64_t(map.size()) != inExtent)
+    return false;
+  for (int64_t i = 0, e = map.size(); i < e; ++i)
+    if (map[i] != i)
+      return false;
+  return true;
+}
+
+/// The largest source span `map` reads over aligned windows of `size`.
+int64_t getMaxSpan(ArrayRef<int64_t> map, int64_t size) {
+  int64_t most = 1;
+  for (int64_t o0 = 0, n = map.size(); o0 < n; o0 += size) {
+    auto window = map.slice(o0, std::min(size, n - o0));
+    auto [lo, hi] = std::minmax_element(window.begin(), window.end());
+    most = std::max(most, *hi - *lo + 1);
+  }
+  return most;
+}
+
+/// A gather through the scratchpad: per output tile, the box of the source
+/// the tile reads is loaded once into `act`, every combination of the maps'
+/// pieces inside the tile is a VEC COPY into the output tile in `acc`
+/// (signed and zero strides), and the tile is stored once.
+void sramGather(Emitter &emitter, const View &in, const View &out,
+                ArrayRef<SmallVector<int64_t>> maps) {
+  unsigned es = in.getElementSize();
+  // Merge neighbouring identity dimensions and fold dimensions of one
+  // output element into the base address.
+  struct Dim {
+    int64_t inExtent, inStride, outStride;
+    SmallVector<int64_t> map;
+    bool identity;
   };
-  SmallVector<Group> groups;
-  for (const Piece &piece : pieces) {
-    int64_t lo = std::min(piece.srcStart,
-                          piece.srcStart + (piece.outer - 1) * piece.srcStep);
-    int64_t hi = std::max(piece.srcStart,
-                          piece.srcStart + (piece.outer - 1) * piece.srcStep);
-    int64_t end = piece.dstStart + piece.getCount();
-    if (!groups.empty()) {
-      Group &g = groups.back();
-      int64_t newLo = std::min(g.lo, lo), newHi = std::max(g.hi, hi);
-      if (newHi - newLo + 1 <= width && end - g.dstStart <= width) {
-        g.lo = newLo;
-        g.hi = newHi;
-        g.dstEnd = end;
-        g.pieces.push_back(piece);
-        continue;
-      }
+  SmallVector<Dim> dims;
+  uint64_t inAddr = in.addr;
+  for (size_t d = 0; d < maps.size(); ++d) {
+    if (maps[d].size() == 1) {
+      inAddr = offsetAddr(inAddr, maps[d][0] * in.strides[d], es);
+      continue;
     }
-    groups.push_back({piece.dstStart, end, lo, hi, {piece}});
+    bool identity = isIdentityMap(maps[d], in.shape[d]);
+    if (identity && !dims.empty() && dims.back().identity &&
+        dims.back().inStride == in.strides[d] * in.shape[d] &&
+        dims.back().outStride == out.strides[d] * out.shape[d]) {
+      Dim &outer = dims.back();
+      outer.inExtent *= in.shape[d];
+      outer.inStride = in.strides[d];
+      outer.outStride = out.strides[d];
+      outer.map = identityMap(outer.inExtent);
+      continue;
+    }
+    dims.push_back(
+        {in.shape[d], in.strides[d], out.strides[d], maps[d], identity});
+  }
+  if (dims.empty())
+    dims.push_back({1, 1, 1, {0}, true});
+  size_t rank = dims.size();
+  SmallVector<int64_t> outShape, inStrides, outStrides;
+  for (const Dim &dim : dims) {
+    outShape.push_back(dim.map.size());
+    inStrides.push_back(dim.inStride);
+    outStrides.push_back(dim.outStride);
   }
 
-  SmallVector<int64_t> outerShape(srcRows.shape.begin(),
-                                  srcRows.shape.end() - 1);
-  SmallVector<int64_t> ones(outerShape.size(), 1);
-  forEachTile(outerShape, ones, [&](ArrayRef<int64_t> index, ArrayRef<int64_t>) {
-    int64_t srcBase = 0, dstBase = 0;
-    for (size_t d = 0; d + 1 < rank; ++d) {
-      srcBase += index[d] * srcRows.strides[d];
-      dstBase += index[d] * dstRows.strides[d];
+  // Tile: innermost dimensions first, each as large as both tiles allow.
+  int64_t actBudget = budgetElems(emitter, Buffer::Act, es);
+  int64_t accBudget = budgetElems(emitter, Buffer::Acc, es);
+  SmallVector<int64_t> tile(rank, 1);
+  int64_t actUsed = 1, accUsed = 1;
+  size_t grown = 0;
+  for (int64_t d = rank - 1; d >= 0 && grown < kDmaRank; --d) {
+    int64_t size = std::min(outShape[d], kMaxExtent);
+    int64_t span = getMaxSpan(dims[d].map, size);
+    while (size > 1 && (actUsed * span > actBudget ||
+                        accUsed * size > accBudget || span > kMaxExtent)) {
+      size = ceilDiv(size, 2);
+      span = getMaxSpan(dims[d].map, size);
     }
-    for (const Group &g : groups) {
-      int64_t span = g.hi - g.lo + 1, cols = g.dstEnd - g.dstStart;
-      int64_t tileRows = std::min<int64_t>(
-          {rows, kMaxExtent,
-           std::max<int64_t>(1, budgetElems(emitter, Buffer::Act, es) / span),
-           std::max<int64_t>(1, budgetElems(emitter, Buffer::Acc, es) / cols)});
-      for (int64_t r0 = 0; r0 < rows; r0 += tileRows) {
-        int64_t count = std::min(tileRows, rows - r0);
-        int64_t loadedRows = rs == 0 ? 1 : count;
-        uint32_t act = emitter.alloc(Buffer::Act, loadedRows * span * es);
-        emitDma(emitter, /*load=*/true, Buffer::Act, act,
-                offsetAddr(srcRows.addr, srcBase + r0 * rs + g.lo, es),
-                srcRows.dtype, {{loadedRows, rs, span}, {span, 1, 1}});
-        // Reversed rows are stored from the lowest address.
-        bool reversed = rd < 0 && count > 1;
-        uint32_t acc = emitter.alloc(Buffer::Acc, count * cols * es);
-        int64_t accRow = reversed ? -cols : cols;
-        uint32_t accBase =
-            reversed ? uint32_t(acc + (count - 1) * cols * es) : acc;
-        int64_t actRow = rs == 0 ? 0 : span;
-        for (const Piece &piece : g.pieces) {
-          int64_t dcol = piece.dstStart - g.dstStart;
-          int64_t scol = piece.srcStart - g.lo;
-          if (piece.repeat <= piece.outer) {
-            for (int64_t q = 0; q < piece.repeat; ++q)
-              vecCopy(emitter, srcRows.dtype, {count, piece.outer}, Buffer::Act,
-                      uint32_t(act + scol * es), {actRow, piece.srcStep},
-                      Buffer::Acc, uint32_t(accBase + (dcol + q) * es),
-                      {accRow, piece.repeat});
-          } else {
-            for (int64_t p = 0; p < piece.outer; ++p)
-              vecCopy(emitter, srcRows.dtype, {count, piece.repeat},
-                      Buffer::Act,
-                      uint32_t(act + (scol + p * piece.srcStep) * es),
-                      {actRow, 0}, Buffer::Acc,
-                      uint32_t(accBase + (dcol + p * piece.repeat) * es),
-                      {accRow, 1});
-          }
+    tile[d] = size;
+    actUsed *= span;
+    accUsed *= size;
+    if (size > 1)
+      ++grown;
+    if (size < outShape[d])
+      break;
+  }
+
+  forEachTile(outShape, tile, [&](ArrayRef<int64_t> start,
+                                  ArrayRef<int64_t> count) {
+    SmallVector<int64_t> lo(rank), span(rank), actStride(rank),
+        accStride(rank);
+    SmallVector<SmallVector<Piece>> pieces(rank);
+    int64_t srcOffset = 0, dstOffset = 0;
+    for (size_t d = 0; d < rank; ++d) {
+      ArrayRef<int64_t> window =
+          ArrayRef<int64_t>(dims[d].map).slice(start[d], count[d]);
+      auto [min, max] = std::minmax_element(window.begin(), window.end());
+      lo[d] = *min;
+      span[d] = *max - *min + 1;
+      SmallVector<int64_t> relative;
+      for (int64_t index : window)
+        relative.push_back(index - lo[d]);
+      pieces[d] = decompose(relative, INT64_MAX);
+      srcOffset += lo[d] * inStrides[d];
+      dstOffset += start[d] * outStrides[d];
+    }
+    int64_t actSize = 1, accSize = 1;
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      actStride[d] = actSize;
+      accStride[d] = accSize;
+      actSize *= span[d];
+      accSize *= count[d];
+    }
+    uint32_t act = emitter.alloc(Buffer::Act, actSize * es);
+    SmallVector<BoxDim, 8> loadBox;
+    for (size_t d = 0; d < rank; ++d)
+      loadBox.push_back({span[d], inStrides[d], actStride[d]});
+    emitDma(emitter, /*load=*/true, Buffer::Act, act,
+            offsetAddr(inAddr, srcOffset, es), in.dtype, loadBox);
+    uint32_t acc = emitter.alloc(Buffer::Acc, accSize * es);
+    SmallVector<int64_t> counts, ones(rank, 1);
+    for (auto &list : pieces)
+      counts.push_back(list.size());
+    forEachTile(counts, ones, [&](ArrayRef<int64_t> choice, ArrayRef<int64_t>) {
+      SmallVector<int64_t> shape, srcStrides, dstStrides;
+      int64_t src = 0, dst = 0;
+      for (size_t d = 0; d < rank; ++d) {
+        const Piece &piece = pieces[d][choice[d]];
+        src += piece.srcStart * actStride[d];
+        dst += piece.dstStart * accStride[d];
+        if (piece.outer > 1) {
+          shape.push_back(piece.outer);
+          srcStrides.push_back(piece.srcStep * actStride[d]);
+          dstStrides.push_back(piece.repeat * accStride[d]);
         }
-        int64_t first = reversed ? r0 + count - 1 : r0;
-        emitDma(emitter, /*load=*/false, Buffer::Acc, acc,
-                offsetAddr(dstRows.addr, dstBase + first * rd + g.dstStart, es),
-                dstRows.dtype, {{count, std::abs(rd), cols}, {cols, 1, 1}});
+        if (piece.repeat > 1) {
+          shape.push_back(piece.repeat);
+          srcStrides.push_back(0);
+          dstStrides.push_back(accStride[d]);
+        }
       }
-    }
+      vecCopy(emitter, in.dtype, shape, Buffer::Act, uint32_t(act + src * es),
+              srcStrides, Buffer::Acc, uint32_t(acc + dst * es), dstStrides);
+    });
+    SmallVector<BoxDim, 8> storeBox;
+    for (size_t d = 0; d < rank; ++d)
+      storeBox.push_back({count[d], outStrides[d], accStride[d]});
+    emitDma(emitter, /*load=*/false, Buffer::Acc, acc,
+            offsetAddr(out.addr, dstOffset, es), out.dtype, storeBox);
   });
 }
 
 /// out[o_0, ..., o_n] = in[maps[0][o_0], ..., maps[n][o_n]] for dense `in`
-/// and `out` of the same rank. Each map is cut into pieces; the product of
-/// the pieces of all dimensions is a set of strided copies. When the
-/// innermost map has several pieces, it is gathered by the vector unit.
+/// and `out` of the same rank. Each map is cut into pieces. With one or two
+/// pieces in all, each is a strided copy (broadcasts are free on the DMA);
+/// with more, the gather runs through the scratchpad on the vector unit.
 void mapCopy(Emitter &emitter, const View &in, const View &out,
              ArrayRef<SmallVector<int64_t>> maps) {
   size_t rank = in.shape.size();
   if (out.getNumElements() == 0)
     return;
-  unsigned es = in.getElementSize();
-  int64_t maxSpan = std::min(budgetElems(emitter, Buffer::Act, es), kMaxExtent);
   SmallVector<SmallVector<Piece>> pieces;
-  for (size_t d = 0; d < rank; ++d)
+  int64_t combinations = 1;
+  for (size_t d = 0; d < rank; ++d) {
     pieces.push_back(decompose(maps[d], INT64_MAX));
-  // Several pieces along the innermost dimension: a VEC gather, whose
-  // pieces must fit a scratchpad row.
-  bool gatherRows = rank >= 1 && pieces.back().size() > 1;
-  if (gatherRows)
-    pieces.back() = decompose(maps.back(), maxSpan);
-  size_t loopRank = gatherRows ? rank - 1 : rank;
-  SmallVector<int64_t> counts, ones(loopRank, 1);
-  for (size_t d = 0; d < loopRank; ++d)
+    combinations *= pieces.back().size();
+  }
+  if (combinations > 2) {
+    sramGather(emitter, in, out, maps);
+    return;
+  }
+  SmallVector<int64_t> counts, ones(rank, 1);
+  for (size_t d = 0; d < rank; ++d)
     counts.push_back(pieces[d].size());
-  auto run = [&](ArrayRef<int64_t> choice) {
+  forEachTile(counts, ones, [&](ArrayRef<int64_t> choice, ArrayRef<int64_t>) {
     View src, dst;
     src.addr = in.addr;
     dst.addr = out.addr;
     src.dtype = dst.dtype = in.dtype;
-    for (size_t d = 0; d < loopRank; ++d)
+    for (size_t d = 0; d < rank; ++d)
       appendPiece(pieces[d][choice[d]], in.strides[d], out.strides[d], src,
                   dst);
     if (src.shape.empty()) {
       src.shape = dst.shape = {1};
       src.strides = dst.strides = {0};
     }
-    if (gatherRows)
-      rowGather(emitter, src, dst, pieces.back());
-    else
-      copyView(emitter, src, dst);
-  };
-  if (loopRank == 0)
-    run({});
-  else
-    forEachTile(counts, ones,
-                [&](ArrayRef<int64_t> choice, ArrayRef<int64_t>) { run(choice); });
+    copyView(emitter, src, dst);
+  });
 }
 
-SmallVector<int64_t> identityMap(int64_t size) {
-  SmallVector<int64_t> map(size);
-  std::iota(map.begin(), map.end(), 0);
-  return map;
-}
 
 //===----------------------------------------------------------------------===//
 // Ops
@@ -770,7 +805,8 @@ LogicalResult emitConstantPad(Emitter &emitter, spa::PadOp op, const View &in,
   int64_t rank = in.shape.size();
   ArrayRef<int64_t> pads = op.getPads();
   // Merge a dimension with the unpadded dimensions inside it: padding the
-  // outer one pads whole blocks of them.
+  // outer one pads whole blocks of them. A padded dimension merges only
+  // while its padding stays within what one DMA pads.
   struct Dim {
     int64_t size, lo, hi;
   };
@@ -778,10 +814,11 @@ LogicalResult emitConstantPad(Emitter &emitter, spa::PadOp op, const View &in,
   for (int64_t d = rank - 1; d >= 0; --d) {
     Dim dim{in.shape[d], pads[d], pads[rank + d]};
     if (!dims.empty() && dims.back().lo == 0 && dims.back().hi == 0) {
-      Dim inner = dims.back();
-      dims.back() = {dim.size * inner.size, dim.lo * inner.size,
-                     dim.hi * inner.size};
-      continue;
+      int64_t inner = dims.back().size;
+      if (std::max(dim.lo, dim.hi) * inner <= kMaxPad) {
+        dims.back() = {dim.size * inner, dim.lo * inner, dim.hi * inner};
+        continue;
+      }
     }
     dims.push_back(dim);
   }
@@ -886,9 +923,8 @@ LogicalResult emitConstantPad(Emitter &emitter, spa::PadOp op, const View &in,
   return success();
 }
 
-/// Reflect and edge padding: per dimension the output is the interior and
-/// up to two borders, each a strided view of the input (reflect: stepping
-/// backwards; edge: a zero stride); every combination is one strided copy.
+/// Reflect and edge padding are gathers: output index o of a dimension
+/// reads input index o - lo, reflected at or clamped to the edges.
 LogicalResult emitPad(Emitter &emitter, spa::PadOp op) {
   FailureOr<View> in = lookupValue(emitter, op.getInput(), op);
   FailureOr<View> out = lookupValue(emitter, op.getResult(), op);
@@ -896,47 +932,37 @@ LogicalResult emitPad(Emitter &emitter, spa::PadOp op) {
     return failure();
   if (out->getNumElements() == 0)
     return success();
-  if (in->getNumElements() == 0 && op.getMode() != spa::PadMode::Constant)
-    return emitNodeError(op) << spa::stringifyPadMode(op.getMode())
-                             << " padding of an empty tensor is undefined";
   if (op.getMode() == spa::PadMode::Constant)
     return emitConstantPad(emitter, op, *in, *out);
+  if (in->getNumElements() == 0)
+    return emitNodeError(op) << spa::stringifyPadMode(op.getMode())
+                             << " padding of an empty tensor is undefined";
   int64_t rank = in->shape.size();
   ArrayRef<int64_t> pads = op.getPads();
   bool reflect = op.getMode() == spa::PadMode::Reflect;
-  // Segments per dimension: {dst start, count, src start, src step}.
-  struct Segment {
-    int64_t dstStart, count, srcStart, srcStep;
-  };
-  SmallVector<SmallVector<Segment>> segments(rank);
+  SmallVector<SmallVector<int64_t>> maps;
   for (int64_t d = 0; d < rank; ++d) {
-    int64_t n = in->shape[d], lo = pads[d], hi = pads[rank + d];
-    if (reflect && n == 1 && (lo || hi))
+    int64_t n = in->shape[d], lo = pads[d];
+    if (reflect && n == 1 && (lo || pads[rank + d]))
       return emitNodeError(op) << "reflect padding of dimension " << d
                                << " of extent 1 has nothing to reflect";
-    if (lo)
-      segments[d].push_back(
-          reflect ? Segment{0, lo, lo, -1} : Segment{0, lo, 0, 0});
-    segments[d].push_back({lo, n, 0, 1});
-    if (hi)
-      segments[d].push_back(reflect ? Segment{lo + n, hi, n - 2, -1}
-                                    : Segment{lo + n, hi, n - 1, 0});
-  }
-  SmallVector<int64_t> counts, ones(rank, 1);
-  for (auto &list : segments)
-    counts.push_back(list.size());
-  unsigned es = in->getElementSize();
-  forEachTile(counts, ones, [&](ArrayRef<int64_t> choice, ArrayRef<int64_t>) {
-    View src = *in, dst = *out;
-    for (int64_t d = 0; d < rank; ++d) {
-      const Segment &s = segments[d][choice[d]];
-      src.addr = offsetAddr(src.addr, s.srcStart * in->strides[d], es);
-      dst.addr = offsetAddr(dst.addr, s.dstStart * out->strides[d], es);
-      src.shape[d] = dst.shape[d] = s.count;
-      src.strides[d] = in->strides[d] * s.srcStep;
+    SmallVector<int64_t> map;
+    for (int64_t o = 0; o < out->shape[d]; ++o) {
+      int64_t i = o - lo;
+      if (reflect) {
+        // Verified: the pads are smaller than the extent.
+        if (i < 0)
+          i = -i;
+        if (i >= n)
+          i = 2 * (n - 1) - i;
+      } else {
+        i = std::clamp<int64_t>(i, 0, n - 1);
+      }
+      map.push_back(i);
     }
-    copyView(emitter, src, dst);
-  });
+    maps.push_back(std::move(map));
+  }
+  mapCopy(emitter, *in, *out, maps);
   return success();
 }
 
@@ -1139,7 +1165,7 @@ LogicalResult emitLinearResize(Emitter &emitter, spa::ResizeOp op,
   int64_t actElems = budgetElems(emitter, Buffer::Act, 4);
   int64_t wgtElems = budgetElems(emitter, Buffer::Wgt, 4);
   int64_t accElems = budgetElems(emitter, Buffer::Acc, 4);
-  // The largest input band a tile of `count` output rows reads.
+  // The widest input band a tile of `count` output rows reads.
   auto maxBand = [](ArrayRef<double> m, int64_t inN, int64_t outN,
                     int64_t count) {
     int64_t most = 1;
@@ -1149,61 +1175,100 @@ LogicalResult emitLinearResize(Emitter &emitter, spa::ResizeOp op,
     }
     return most;
   };
-  int64_t bN = batch, ohN = hOut, owN = wOut;
-  auto fits = [&]() {
-    int64_t hN = doH ? maxBand(rh, hIn, hOut, ohN) : ohN;
-    int64_t wN = doW ? maxBand(rw, wIn, wOut, owN) : owN;
-    int64_t act = (doW ? owN * wN : 0) + (doH ? ohN * hN : 0);
-    int64_t wgt = bN * hN * wN + (doW && doH ? bN * owN * hN : 0);
-    int64_t acc = (doW ? owN * bN * hN : 0) + (doH ? ohN * bN * owN : 0);
-    return act <= actElems && wgt <= wgtElems && acc <= accElems &&
-           bN * hN <= kMaxExtent && bN * owN <= kMaxExtent &&
-           wN <= kMaxExtent && hN <= kMaxExtent && owN <= kMaxExtent &&
-           ohN <= kMaxExtent && bN <= kMaxExtent;
+  // Tile sizes: the candidate with the lowest estimated time, counting DRAM
+  // bytes charged per burst, the DMA latency of every tile and the matrix
+  // unit's passes (docs/CycleModel.md). The interpolation tiles stay in
+  // `act` while all batch tiles of an output tile run.
+  int64_t burst = std::max<unsigned>(t.dramBurstBytes, 1);
+  int64_t bytesPerCycle = std::max<unsigned>(t.dramBytesPerCycle, 1);
+  int64_t arrayR = t.arrayRows * std::max(t.fp32.macsPerMultiplier, 1u);
+  int64_t arrayC = std::max(t.arrayCols, 1u);
+  auto charged = [&](int64_t runs, int64_t runElems) {
+    return runs * ceilDiv(runElems * 4, burst) * burst;
   };
-  while (!fits()) {
-    if (bN > 1)
-      bN = ceilDiv(bN, 2);
-    else if (ohN >= owN && ohN > 1)
-      ohN = ceilDiv(ohN, 2);
-    else if (owN > 1)
-      owN = ceilDiv(owN, 2);
-    else
-      return emitNodeError(op) << "internal error: no linear resize tile fits "
-                                  "the scratchpads";
+  auto gemmCycles = [&](int64_t m, int64_t n, int64_t k) {
+    return ceilDiv(k, arrayR) * ceilDiv(n, arrayC) * std::max(m, arrayR) +
+           arrayR + arrayC - 1;
+  };
+  auto candidates = [](int64_t n) {
+    SmallVector<int64_t> list = {n};
+    for (int64_t c = 8; c < n; c *= 2)
+      list.push_back(c);
+    return list;
+  };
+  struct Choice {
+    int64_t bN = 0, ohN = 0, owN = 0;
+    double cost = 0;
+  } best;
+  for (int64_t ohN : candidates(hOut)) {
+    int64_t hN = doH ? maxBand(rh, hIn, hOut, ohN) : ohN;
+    for (int64_t owN : candidates(wOut)) {
+      int64_t wN = doW ? maxBand(rw, wIn, wOut, owN) : owN;
+      int64_t act = (doW ? owN * wN : 0) + (doH ? ohN * hN : 0);
+      if (act > actElems || hN > kMaxExtent || wN > kMaxExtent ||
+          owN > kMaxExtent || ohN > kMaxExtent)
+        continue;
+      int64_t perBatchWgt = hN * wN + (doW && doH ? owN * hN : 0);
+      int64_t perBatchAcc = (doW ? owN * hN : 0) + (doH ? ohN * owN : 0);
+      int64_t bN = std::min({batch, wgtElems / perBatchWgt,
+                             accElems / perBatchAcc,
+                             kMaxExtent / std::max(hN, owN)});
+      if (bN < 1)
+        continue;
+      int64_t spatial = ceilDiv(hOut, ohN) * ceilDiv(wOut, owN);
+      int64_t tiles = spatial * ceilDiv(batch, bN);
+      double bytes =
+          double(spatial) * (charged(owN, wN) + charged(ohN, hN)) +
+          double(tiles) * (charged(bN * hN, wN) + charged(bN * ohN, owN));
+      double dma = bytes / double(bytesPerCycle) +
+                   double(tiles) * double(t.dramLatency);
+      double matrix = double(tiles) *
+                      double((doW ? gemmCycles(owN, bN * hN, wN) : 0) +
+                             (doH ? gemmCycles(ohN, bN * owN, hN) : 0));
+      double cost = std::max(dma, matrix);
+      if (!best.bN || cost < best.cost)
+        best = {bN, ohN, owN, cost};
+    }
   }
+  if (!best.bN)
+    return emitNodeError(op) << "no linear resize tile fits the scratchpads "
+                                "(the interpolation band is too wide)";
+  int64_t bN = best.bN, ohN = best.ohN, owN = best.owN;
 
   std::string name = getNodeName(op);
-  // Interpolation tiles as constants, one per output row or column range.
-  DenseMap<int64_t, uint64_t> rwTiles, rhTiles;
-  auto rwTile = [&](int64_t o0, int64_t count, int64_t lo, int64_t n) {
-    auto [it, inserted] = rwTiles.try_emplace(o0);
-    if (inserted)
-      it->second = addMatrixTile(emitter, name + ".rw", rw, wIn, o0, count,
-                                 lo, n);
-    return it->second;
-  };
-  auto rhTile = [&](int64_t o0, int64_t count, int64_t lo, int64_t n) {
-    auto [it, inserted] = rhTiles.try_emplace(o0);
-    if (inserted)
-      it->second = addMatrixTile(emitter, name + ".rh", rh, hIn, o0, count,
-                                 lo, n);
-    return it->second;
-  };
-
-  for (int64_t b0 = 0; b0 < batch; b0 += bN) {
-    int64_t nb = std::min(bN, batch - b0);
-    for (int64_t oh0 = 0; oh0 < hOut; oh0 += ohN) {
-      int64_t nh = std::min(ohN, hOut - oh0);
-      auto [hLo, hHi] = doH ? getBand(rh, hIn, oh0, nh)
-                            : std::pair<int64_t, int64_t>{oh0, oh0 + nh - 1};
-      int64_t hN = hHi - hLo + 1;
-      for (int64_t ow0 = 0; ow0 < wOut; ow0 += owN) {
-        int64_t nw = std::min(owN, wOut - ow0);
-        auto [wLo, wHi] = doW ? getBand(rw, wIn, ow0, nw)
-                              : std::pair<int64_t, int64_t>{ow0, ow0 + nw - 1};
-        int64_t wN = wHi - wLo + 1;
-        uint64_t xAddr = offsetAddr(in.addr, b0 * hIn * wIn + hLo * wIn + wLo, 4);
+  for (int64_t oh0 = 0; oh0 < hOut; oh0 += ohN) {
+    int64_t nh = std::min(ohN, hOut - oh0);
+    auto [hLo, hHi] = doH ? getBand(rh, hIn, oh0, nh)
+                          : std::pair<int64_t, int64_t>{oh0, oh0 + nh - 1};
+    int64_t hN = hHi - hLo + 1;
+    for (int64_t ow0 = 0; ow0 < wOut; ow0 += owN) {
+      int64_t nw = std::min(owN, wOut - ow0);
+      auto [wLo, wHi] = doW ? getBand(rw, wIn, ow0, nw)
+                            : std::pair<int64_t, int64_t>{ow0, ow0 + nw - 1};
+      int64_t wN = wHi - wLo + 1;
+      // The interpolation tiles, loaded once for every batch tile (nothing
+      // else is allocated in `act` until the next output tile).
+      uint32_t rwAct = 0, rhAct = 0;
+      if (doW) {
+        rwAct = emitter.alloc(Buffer::Act, nw * wN * 4);
+        emitter.loadDense(
+            Buffer::Act, rwAct,
+            View::contiguous(addMatrixTile(emitter, name + ".rw", rw, wIn, ow0,
+                                           nw, wLo, wN),
+                             DType::F32, {nw, wN}));
+      }
+      if (doH) {
+        rhAct = emitter.alloc(Buffer::Act, nh * hN * 4);
+        emitter.loadDense(
+            Buffer::Act, rhAct,
+            View::contiguous(addMatrixTile(emitter, name + ".rh", rh, hIn, oh0,
+                                           nh, hLo, hN),
+                             DType::F32, {nh, hN}));
+      }
+      for (int64_t b0 = 0; b0 < batch; b0 += bN) {
+        int64_t nb = std::min(bN, batch - b0);
+        uint64_t xAddr =
+            offsetAddr(in.addr, b0 * hIn * wIn + hLo * wIn + wLo, 4);
         uint64_t yAddr =
             offsetAddr(out.addr, b0 * hOut * wOut + oh0 * wOut + ow0, 4);
         // W2[(b, ow)][h] for GEMM 2: T^T regrouped, or X^T loaded so.
@@ -1213,13 +1278,9 @@ LogicalResult emitLinearResize(Emitter &emitter, spa::ResizeOp op,
           uint32_t x = emitter.alloc(Buffer::Wgt, nb * hN * wN * 4);
           emitDma(emitter, true, Buffer::Wgt, x, xAddr, DType::F32,
                   {{nb, hIn * wIn, hN * wN}, {hN, wIn, wN}, {wN, 1, 1}});
-          uint32_t a = emitter.alloc(Buffer::Act, nw * wN * 4);
-          emitter.loadDense(Buffer::Act, a,
-                            View::contiguous(rwTile(ow0, nw, wLo, wN),
-                                             DType::F32, {nw, wN}));
           uint32_t c1 = emitter.alloc(Buffer::Acc, nw * nb * hN * 4);
-          emitter.emit(makeGemm(DType::F32, false, nw, nb * hN, wN, a, wN, x,
-                                wN, c1, nb * hN));
+          emitter.emit(makeGemm(DType::F32, false, nw, nb * hN, wN, rwAct, wN,
+                                x, wN, c1, nb * hN));
           if (!doH) {
             // out[b][h][ow] = C1[ow][(b, h)].
             emitDma(emitter, false, Buffer::Acc, c1, yAddr, DType::F32,
@@ -1234,13 +1295,9 @@ LogicalResult emitLinearResize(Emitter &emitter, spa::ResizeOp op,
           emitDma(emitter, true, Buffer::Wgt, w2, xAddr, DType::F32,
                   {{nb, hIn * wIn, nw * hN}, {hN, wIn, 1}, {nw, 1, hN}});
         }
-        uint32_t a = emitter.alloc(Buffer::Act, nh * hN * 4);
-        emitter.loadDense(Buffer::Act, a,
-                          View::contiguous(rhTile(oh0, nh, hLo, hN),
-                                           DType::F32, {nh, hN}));
         uint32_t c2 = emitter.alloc(Buffer::Acc, nh * nb * nw * 4);
-        emitter.emit(makeGemm(DType::F32, false, nh, nb * nw, hN, a, hN, w2,
-                              hN, c2, nb * nw));
+        emitter.emit(makeGemm(DType::F32, false, nh, nb * nw, hN, rhAct, hN,
+                              w2, hN, c2, nb * nw));
         emitDma(emitter, false, Buffer::Acc, c2, yAddr, DType::F32,
                 {{nb, hOut * wOut, nw}, {nh, wOut, nb * nw}, {nw, 1, 1}});
       }
@@ -1318,10 +1375,15 @@ LogicalResult emitRuntimeGather(Emitter &emitter, spa::GatherOp op,
   unsigned es = data.getElementSize();
 
   int64_t accElems = emitter.getTileBudget(Buffer::Acc) / (4 + (int8 ? 1 : 0));
+  // The output columns of a GEMM are (p, q) pairs: whole rows of `post`
+  // for several p when they are short, else a part of one row.
   int64_t rows = t.arrayRows;
-  int64_t nc = std::min<int64_t>(
-      {post, kMaxExtent,
+  int64_t nTarget = std::min<int64_t>(
+      {pre * post, kMaxExtent,
        std::max<int64_t>(1, accElems / std::min<int64_t>(count, rows))});
+  int64_t qc = std::min(post, nTarget);
+  int64_t pc = post >= nTarget ? 1 : std::min(pre, nTarget / post);
+  int64_t nc = pc * qc;
   int64_t mc = std::min<int64_t>(
       {count, kMaxExtent, std::max<int64_t>(1, accElems / nc)});
   int64_t actBytes = emitter.getTileBudget(Buffer::Act);
@@ -1348,11 +1410,13 @@ LogicalResult emitRuntimeGather(Emitter &emitter, spa::GatherOp op,
                          src2, imm0, 0.0f, imm2));
   };
 
-  for (int64_t p = 0; p < pre; ++p) {
+  for (int64_t p0 = 0; p0 < pre; p0 += pc) {
+    int64_t np = std::min(pc, pre - p0);
     for (int64_t m0 = 0; m0 < count; m0 += mc) {
       int64_t nm = std::min(mc, count - m0);
-      for (int64_t n0 = 0; n0 < post; n0 += nc) {
-        int64_t nn = std::min(nc, post - n0);
+      for (int64_t q0 = 0; q0 < post; q0 += qc) {
+        int64_t nq = std::min(qc, post - q0);
+        int64_t nn = np * nq;
         uint32_t acc = emitter.alloc(Buffer::Acc, nm * nn * 4);
         for (int64_t v0 = 0; v0 < vocab; v0 += vc) {
           int64_t nv = std::min(vc, vocab - v0);
@@ -1392,15 +1456,17 @@ LogicalResult emitRuntimeGather(Emitter &emitter, spa::GatherOp op,
             vec(VecFunc::Dequant, nm, nv, hotView, hotView, {}, -1.0f, 1,
                 DType::I32, DType::F32);
           }
+          // W[(p, q)][v] = data[p0 + p][v0 + v][q0 + q].
           uint32_t w = emitter.alloc(Buffer::Wgt, nn * nv * es);
           uint64_t chunk =
-              offsetAddr(data.addr, (p * vocab + v0) * post + n0, es);
+              offsetAddr(data.addr, (p0 * vocab + v0) * post + q0, es);
           emitDma(emitter, true, Buffer::Wgt, w, chunk, data.dtype,
-                  {{nv, post, 1}, {nn, 1, nv}});
+                  {{np, vocab * post, nq * nv}, {nv, post, 1}, {nq, 1, nv}});
           emitter.emit(makeGemm(gemmType, v0 > 0, nm, nn, nv, hotGemm, nv, w,
                                 nv, acc, nn));
         }
-        uint64_t dst = offsetAddr(out.addr, (p * count + m0) * post + n0, es);
+        uint64_t dst =
+            offsetAddr(out.addr, (p0 * count + m0) * post + q0, es);
         uint32_t result = acc;
         if (int8) {
           result = emitter.alloc(Buffer::Acc, nm * nn);
@@ -1411,7 +1477,7 @@ LogicalResult emitRuntimeGather(Emitter &emitter, spa::GatherOp op,
                                0.0f, 0));
         }
         emitDma(emitter, false, Buffer::Acc, result, dst, data.dtype,
-                {{nm, post, nn}, {nn, 1, 1}});
+                {{nm, post, nn}, {np, count * post, nq}, {nq, 1, 1}});
       }
     }
   }

@@ -21,14 +21,23 @@
 // combines per-piece means and squared deviations (Chan et al.) before a
 // second pass writes the output.
 //
-// Pooling loads a tile of planes and output rows with the window's padding
-// done by the DMA (ISA §3.1), then accumulates one VEC per kernel tap over
-// strided views of the padded tile.
+// Pooling loads a tile of planes x output rows x output columns with the
+// window's padding done by the DMA (ISA §3.1: -inf, or the integer minimum,
+// for max pooling; zero for average pooling), then accumulates one VEC per
+// kernel tap over strided views of the padded tile, or, when it takes fewer
+// taps, the kernel's columns and then its rows (separable windows). Average
+// pooling divides by the number of counted taps: an immediate when it is the
+// same everywhere, else a compile-time divisor map.
 //
-// Scratchpad: each tile takes one block per buffer from the ring and
-// sub-allocates it, so that long-lived per-row statistics are never
-// recycled by the ring while a row is processed in pieces, and each block
-// stays within the tile budget so the next tile's loads overlap.
+// Scratchpad: each layer takes one block per buffer from the ring, split
+// into two tile slots (`DoubleBuffer`), plus layer-long data (per-row
+// statistics, layer-norm parameters). Tile i works in slot i % 2 and the
+// loads of tile i + 1 are emitted before the compute of tile i, so they
+// overlap it. Stores never read `act`, which the loads write, so a load
+// never waits for a store (the scheduler would relay that wait through the
+// compute queue). Each VEC over a full tile reads and writes distinct
+// buffers where it can, since a buffer streams one operand per cycle
+// (docs/CycleModel.md §4).
 //
 //===----------------------------------------------------------------------===//
 
@@ -226,32 +235,24 @@ private:
 class DoubleBuffer {
 public:
   DoubleBuffer() = default;
-  DoubleBuffer(Emitter &emitter, Buffer buffer, uint64_t slotBytes)
-      : slotBytes(align(slotBytes)),
-        base(slotBytes ? emitter.alloc(buffer, 2 * align(slotBytes)) : 0) {}
+  /// Two slots of `slotBytes` after `reservedBytes` for the whole layer.
+  DoubleBuffer(Emitter &emitter, Buffer buffer, uint64_t slotBytes,
+               uint64_t reservedBytes = 0)
+      : slotBytes(align(slotBytes)), reservedBytes(align(reservedBytes)),
+        base(slotBytes + reservedBytes
+                 ? emitter.alloc(buffer,
+                                 align(reservedBytes) + 2 * align(slotBytes))
+                 : 0) {}
   /// A bump allocator over slot `i % 2`.
   Block slot(size_t i) const {
-    return Block(base + (i % 2) * slotBytes, slotBytes);
+    return Block(base + reservedBytes + (i % 2) * slotBytes, slotBytes);
   }
+  uint32_t getReserved() const { return static_cast<uint32_t>(base); }
 
 private:
-  uint64_t slotBytes = 0;
+  uint64_t slotBytes = 0, reservedBytes = 0;
   uint64_t base = 0;
 };
-
-/// The DRAM view of `value`. A reshape shares its input's bytes (the
-/// driver places only the root of a reshape chain), so it is looked up
-/// through its root with its own shape.
-FailureOr<View> lookupValue(Emitter &emitter, Value value, Operation *op) {
-  Value root = value;
-  while (auto reshape = root.getDefiningOp<spa::ReshapeOp>())
-    root = reshape.getInput();
-  FailureOr<View> view = emitter.lookup(root, op);
-  if (failed(view) || root == value)
-    return view;
-  return View::contiguous(view->addr, view->dtype,
-                          cast<RankedTensorType>(value.getType()).getShape());
-}
 
 /// The error for an element type a vector function does not take.
 LogicalResult typeError(Operation *op, VecFunc func, DType type) {
@@ -375,21 +376,25 @@ private:
       return 2;
     }
   }
-  unsigned numParams() const {
-    return kind == RowKind::LayerNorm ? (biasAddr ? 2 : 1) : 0;
-  }
+  bool hasScale() const { return kind == RowKind::LayerNorm; }
+  bool hasBias() const { return kind == RowKind::LayerNorm && biasAddr; }
   /// Whether tiles of `rows x cols` fit a slot of each buffer, with
   /// `paramSlots` copies of the layer-norm parameters (two when rows are
-  /// processed in pieces).
+  /// processed in pieces). The scale is in `wgt` and the bias in `act`, so
+  /// that the last two steps, `* scale` (act to acc) and `+ bias` (acc to
+  /// wgt), each stream every buffer once; the output is then staged in
+  /// `wgt`. `wgt` is one block for the whole layer.
   bool fits(int64_t rows, int64_t cols, int64_t paramSlots) const {
     uint64_t tile = uint64_t(rows) * cols;
-    uint64_t act = align(tile * es);
+    uint64_t param = align(uint64_t(cols) * 4);
+    uint64_t act = align(tile * es) + (hasBias() ? param : 0);
     uint64_t acc = hasAccTile() ? align(tile * 4) : 0;
-    uint64_t wgt = paramSlots * numParams() * align(uint64_t(cols) * 4) +
-                   2 * numColumns() * align(uint64_t(rows) * 4);
+    uint64_t wgt = (hasScale() ? paramSlots * param : 0) +
+                   2 * numColumns() * align(uint64_t(rows) * 4) +
+                   (hasBias() ? 2 * align(tile * 4) : 0);
     return act <= emitter.getTileBudget(Buffer::Act) &&
            acc <= emitter.getTileBudget(Buffer::Acc) &&
-           wgt <= emitter.getTileBudget(Buffer::Wgt);
+           wgt <= emitter.getCapacity(Buffer::Wgt);
   }
   /// The largest value in [1, hi] for which `ok` holds (it is monotone), or
   /// 0.
@@ -464,18 +469,18 @@ private:
   /// Loads the layer-norm parameter at `addr` for the reduced box (`rs`,
   /// `re`) as one row. The parameters are dense over the normalized
   /// (trailing) dimensions, so their strides are the input's.
-  void loadParam(uint32_t sram, uint64_t addr, ArrayRef<int64_t> rs,
-                 ArrayRef<int64_t> re) {
+  void loadParam(Buffer buffer, uint32_t sram, uint64_t addr,
+                 ArrayRef<int64_t> rs, ArrayRef<int64_t> re) {
     SmallVector<int64_t, 6> colStrides = denseStrides(re);
     SmallVector<BoxDim, 6> dims;
     for (size_t d = 0; d < reduced.size(); ++d)
       dims.push_back({re[d], reduced[d].in, colStrides[d]});
-    emitBox(emitter, /*isLoad=*/true, Buffer::Wgt, sram,
+    emitBox(emitter, /*isLoad=*/true, buffer, sram,
             addr + 4 * reducedOffset(rs), DType::F32, dims);
   }
 
   void emitWhole(ArrayRef<int64_t> ks, ArrayRef<int64_t> ke, uint32_t x,
-                 uint32_t t,
+                 uint32_t t, uint32_t w,
                  ArrayRef<uint32_t> c);
   void emitPieces(ArrayRef<int64_t> ks, ArrayRef<int64_t> ke,
                   ArrayRef<uint32_t> c);
@@ -493,12 +498,15 @@ private:
   DoubleBuffer actSlots, accSlots;
   /// Pieces of a row: at most this many columns.
   int64_t maxCols = 1;
-  // Layer normalization: the parameters in DRAM and, per piece slot, in
-  // `wgt` (one slot when rows are whole).
+  // Layer normalization: the parameters in DRAM and in the scratchpad, the
+  // scale in `wgt` and the bias in `act` (one copy when rows are whole, one
+  // per piece slot otherwise).
   uint64_t scaleAddr = 0;
   std::optional<uint64_t> biasAddr;
   float epsilon = 0;
   uint32_t scaleSram[2] = {0, 0}, biasSram[2] = {0, 0};
+  /// Layer normalization with a bias: the output slots in `wgt`.
+  uint32_t outSram[2] = {0, 0};
 };
 
 LogicalResult RowEmitter::run() {
@@ -508,9 +516,14 @@ LogicalResult RowEmitter::run() {
     return emitNodeError(op) << "reduces an empty dimension";
 
   // Whole rows when enough of them fit for the DMA to move contiguous runs
-  // (a burst of 64 bytes holds 16 rows when the reduced dimension is not
-  // the innermost one).
-  int64_t want = std::min<int64_t>(innerRows, 16);
+  // of at least a burst when the reduced dimension is not the innermost
+  // one (docs/CycleModel.md §2).
+  const target::TargetDescription &t = emitter.getTarget();
+  int64_t want = std::min<int64_t>(
+      innerRows, std::max<int64_t>(1, llvm::divideCeil(t.dramBurstBytes, es)));
+  // Pieces of rows keep VEC instructions long enough that their latency
+  // (a few cycles, docs/CycleModel.md §4) is small against their length.
+  int64_t lanes = std::max<int64_t>(1, t.vectorLanes);
   int64_t wholeRows =
       n <= kMaxExtent
           ? largest(std::min(numRows, kMaxExtent),
@@ -520,11 +533,11 @@ LogicalResult RowEmitter::run() {
   int64_t rows = wholeRows, cols = n;
   if (!whole) {
     // Pieces: the rows that share DRAM runs, and as long pieces as fit, but
-    // at least 1024 columns (or the row) when that takes fewer rows.
+    // at least 16 vectors (or the row) when that takes fewer rows.
     rows = std::min(innerRows, kMaxExtent);
     int64_t hiCols = std::min(n, kMaxExtent);
     cols = largest(hiCols, [&](int64_t c) { return fits(rows, c, 2); });
-    int64_t minCols = std::min<int64_t>(hiCols, 1024);
+    int64_t minCols = std::min<int64_t>(hiCols, 16 * lanes);
     if (cols < minCols) {
       rows = largest(rows, [&](int64_t r) { return fits(r, minCols, 2); });
       if (rows == 0)
@@ -532,9 +545,9 @@ LogicalResult RowEmitter::run() {
       cols = largest(hiCols, [&](int64_t c) { return fits(rows, c, 2); });
     }
     // Layer normalization loads its parameters with every piece: share
-    // them between rows, keeping pieces of at least 2048 columns.
+    // them between rows, keeping pieces of at least 32 vectors.
     if (kind == RowKind::LayerNorm && rows < numRows) {
-      int64_t shared = std::min<int64_t>(hiCols, 2048);
+      int64_t shared = std::min<int64_t>(hiCols, 32 * lanes);
       int64_t more = largest(std::min(numRows, kMaxExtent),
                              [&](int64_t r) { return fits(r, shared, 2); });
       if (more > rows) {
@@ -547,29 +560,41 @@ LogicalResult RowEmitter::run() {
     maxCols = cols;
   }
 
-  // `wgt` holds the parameters and two sets of per-row columns (one per
-  // tile in flight) for the whole layer; nothing else allocates it here.
-  int64_t slots = whole ? 1 : 2;
+  // `wgt` holds the scale, two sets of per-row columns (one per tile in
+  // flight) and the output slots of a layer norm with a bias, for the whole
+  // layer; nothing else allocates it here. The bias is in `act`: before the
+  // two slots with whole rows, in each slot with pieces.
+  int64_t paramSlots = whole ? 1 : 2;
+  uint64_t tileBytes = uint64_t(rows) * cols * 4;
+  uint64_t paramBytes = uint64_t(cols) * 4;
   Block wgt(emitter, Buffer::Wgt,
-            slots * numParams() * align(uint64_t(cols) * 4) +
-                2 * numColumns() * align(uint64_t(rows) * 4));
-  for (int64_t s = 0; s < slots && numParams(); ++s) {
-    scaleSram[s] = wgt.take(uint64_t(cols) * 4);
-    if (biasAddr)
-      biasSram[s] = wgt.take(uint64_t(cols) * 4);
-  }
-  actSlots = DoubleBuffer(emitter, Buffer::Act, uint64_t(rows) * cols * es);
-  if (hasAccTile())
-    accSlots = DoubleBuffer(emitter, Buffer::Acc, uint64_t(rows) * cols * 4);
+            (hasScale() ? paramSlots * align(paramBytes) : 0) +
+                2 * numColumns() * align(uint64_t(rows) * 4) +
+                (hasBias() ? 2 * align(tileBytes) : 0));
+  for (int64_t s = 0; s < paramSlots && hasScale(); ++s)
+    scaleSram[s] = wgt.take(paramBytes);
   SmallVector<uint32_t, 5> columns[2];
   for (auto &set : columns)
     for (unsigned i = 0; i < numColumns(); ++i)
       set.push_back(wgt.take(uint64_t(rows) * 4));
-  if (whole && numParams()) {
+  for (int s = 0; s < 2 && hasBias(); ++s)
+    outSram[s] = wgt.take(tileBytes);
+  uint64_t xBytes = uint64_t(rows) * cols * es;
+  if (whole) {
+    actSlots = DoubleBuffer(emitter, Buffer::Act, xBytes,
+                            hasBias() ? paramBytes : 0);
+    biasSram[0] = actSlots.getReserved();
+  } else {
+    actSlots = DoubleBuffer(emitter, Buffer::Act,
+                            align(xBytes) + (hasBias() ? paramBytes : 0));
+  }
+  if (hasAccTile())
+    accSlots = DoubleBuffer(emitter, Buffer::Acc, tileBytes);
+  if (whole && hasScale()) {
     SmallVector<int64_t, 6> zeros(reduced.size(), 0);
-    loadParam(scaleSram[0], scaleAddr, zeros, reducedSizes);
-    if (biasAddr)
-      loadParam(biasSram[0], *biasAddr, zeros, reducedSizes);
+    loadParam(Buffer::Wgt, scaleSram[0], scaleAddr, zeros, reducedSizes);
+    if (hasBias())
+      loadParam(Buffer::Act, biasSram[0], *biasAddr, zeros, reducedSizes);
   }
 
   // The tiles of rows. Each tile's load is emitted before the previous
@@ -600,13 +625,15 @@ LogicalResult RowEmitter::run() {
     uint32_t t = hasAccTile() ? accSlots.slot(i).take(
                                     uint64_t(product(tiles[i].second)) * n * 4)
                               : 0;
-    emitWhole(tiles[i].first, tiles[i].second, xs[i], t, columns[i % 2]);
+    emitWhole(tiles[i].first, tiles[i].second, xs[i], t, outSram[i % 2],
+              columns[i % 2]);
   }
   return success();
 }
 
 void RowEmitter::emitWhole(ArrayRef<int64_t> ks, ArrayRef<int64_t> ke,
-                           uint32_t x, uint32_t t, ArrayRef<uint32_t> c) {
+                           uint32_t x, uint32_t t, uint32_t w,
+                           ArrayRef<uint32_t> c) {
   int64_t rows = product(ke);
   int64_t cols = n;
   SmallVector<int64_t, 6> rs(reduced.size(), 0);
@@ -662,9 +689,9 @@ void RowEmitter::emitWhole(ArrayRef<int64_t> ks, ArrayRef<int64_t> ke,
       storeTile(Buffer::Acc, t, ks, ke, rs, re);
       return;
     }
-    vec(VecFunc::Add, rows, cols, T, T,
-        sramOperand(Buffer::Wgt, biasSram[0], 0));
-    storeTile(Buffer::Acc, t, ks, ke, rs, re);
+    vec(VecFunc::Add, rows, cols, sramOperand(Buffer::Wgt, w, cols), T,
+        sramOperand(Buffer::Act, biasSram[0], 0));
+    storeTile(Buffer::Wgt, w, ks, ke, rs, re);
     return;
   }
   }
@@ -678,7 +705,10 @@ void RowEmitter::emitPieces(ArrayRef<int64_t> ks, ArrayRef<int64_t> ke,
   uint64_t slotElems = uint64_t(rows) * maxCols;
   uint32_t xs[2], ts[2];
   for (int i = 0; i < 2; ++i) {
-    xs[i] = actSlots.slot(i).take(slotElems * es);
+    Block act = actSlots.slot(i);
+    xs[i] = act.take(slotElems * es);
+    if (hasBias())
+      biasSram[i] = act.take(uint64_t(maxCols) * 4);
     ts[i] = hasAccTile() ? accSlots.slot(i).take(slotElems * 4) : 0;
   }
 
@@ -700,9 +730,10 @@ void RowEmitter::emitPieces(ArrayRef<int64_t> ks, ArrayRef<int64_t> ke,
     loadTile(xs[p % 2], ks, ke, pieces[p].first, pieces[p].second);
     if (!params)
       return;
-    loadParam(scaleSram[p % 2], scaleAddr, pieces[p].first, pieces[p].second);
-    if (biasAddr)
-      loadParam(biasSram[p % 2], *biasAddr, pieces[p].first,
+    loadParam(Buffer::Wgt, scaleSram[p % 2], scaleAddr, pieces[p].first,
+              pieces[p].second);
+    if (hasBias())
+      loadParam(Buffer::Act, biasSram[p % 2], *biasAddr, pieces[p].first,
                 pieces[p].second);
   };
   // Each piece's loads are emitted before the previous piece's compute.
@@ -713,8 +744,8 @@ void RowEmitter::emitPieces(ArrayRef<int64_t> ks, ArrayRef<int64_t> ke,
       load(p + 1, params);
   };
   auto store = [&](size_t p, Buffer buffer) {
-    storeTile(buffer, buffer == Buffer::Act ? xs[p % 2] : ts[p % 2], ks, ke,
-              pieces[p].first, pieces[p].second);
+    storeTile(buffer, buffer == Buffer::Wgt ? outSram[p % 2] : ts[p % 2], ks,
+              ke, pieces[p].first, pieces[p].second);
   };
   auto col = [&](uint32_t addr) { return column(addr); };
 
@@ -833,9 +864,9 @@ void RowEmitter::emitPieces(ArrayRef<int64_t> ks, ArrayRef<int64_t> ke,
         store(p, Buffer::Acc);
         continue;
       }
-      vec(VecFunc::Add, rows, pc, T(p), T(p),
-          sramOperand(Buffer::Wgt, biasSram[p % 2], 0));
-      store(p, Buffer::Acc);
+      vec(VecFunc::Add, rows, pc, sramOperand(Buffer::Wgt, outSram[p % 2], pc),
+          T(p), sramOperand(Buffer::Act, biasSram[p % 2], 0));
+      store(p, Buffer::Wgt);
     }
     return;
   }
@@ -871,8 +902,8 @@ LogicalResult checkRowType(Operation *op, RowKind kind, DType type) {
 
 LogicalResult emitRows(Emitter &emitter, Operation *op, RowKind kind,
                        Value input, ArrayRef<int64_t> axes, bool sameShape) {
-  FailureOr<View> in = lookupValue(emitter, input, op);
-  FailureOr<View> out = lookupValue(emitter, op->getResult(0), op);
+  FailureOr<View> in = emitter.lookup(input, op);
+  FailureOr<View> out = emitter.lookup(op->getResult(0), op);
   if (failed(in) || failed(out))
     return failure();
   if (failed(checkRowType(op, kind, in->dtype)))
@@ -880,12 +911,12 @@ LogicalResult emitRows(Emitter &emitter, Operation *op, RowKind kind,
   RowEmitter rows(emitter, op, kind);
   rows.init(*in, *out, axes, sameShape);
   if (auto ln = dyn_cast<spa::LayerNormOp>(op)) {
-    FailureOr<View> scale = lookupValue(emitter, ln.getScale(), op);
+    FailureOr<View> scale = emitter.lookup(ln.getScale(), op);
     if (failed(scale))
       return failure();
     std::optional<uint64_t> biasAddr;
     if (ln.getBias()) {
-      FailureOr<View> bias = lookupValue(emitter, ln.getBias(), op);
+      FailureOr<View> bias = emitter.lookup(ln.getBias(), op);
       if (failed(bias))
         return failure();
       biasAddr = bias->addr;
@@ -976,8 +1007,8 @@ WindowSpan getSpan(int64_t first, int64_t outputs, int64_t kernel,
 
 LogicalResult emitPool(Emitter &emitter, Operation *op, Value input,
                        const PoolParams &pp) {
-  FailureOr<View> in = lookupValue(emitter, input, op);
-  FailureOr<View> out = lookupValue(emitter, op->getResult(0), op);
+  FailureOr<View> in = emitter.lookup(input, op);
+  FailureOr<View> out = emitter.lookup(op->getResult(0), op);
   if (failed(in) || failed(out))
     return failure();
   DType type = in->dtype;
@@ -1060,7 +1091,10 @@ LogicalResult emitPool(Emitter &emitter, Operation *op, Value input,
     uint64_t act = align(uint64_t(p) * hn * wn * es) +
                    (divisorMap ? align(uint64_t(rows) * cols * 4) : 0) +
                    (separable ? outBytes : 0);
-    return act <= actBudget && partBytes <= accBudget &&
+    // Padded DMA dimensions are never split, and a separable window's
+    // first pass runs over all `hn` rows.
+    return hn <= uint64_t(kMaxExtent) && wn <= uint64_t(kMaxExtent) &&
+           act <= actBudget && partBytes <= accBudget &&
            partBytes <= wgtBudget;
   };
   auto largest = [](int64_t hi, function_ref<bool(int64_t)> ok) {

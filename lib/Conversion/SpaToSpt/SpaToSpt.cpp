@@ -240,6 +240,10 @@ LogicalResult ConvertSpaToSpt::compile(func::FuncOp func,
         continue;
       }
     }
+    // An empty result needs no instructions.
+    if (cast<RankedTensorType>(layer.getResult().getType()).getNumElements() ==
+        0)
+      continue;
     std::string name = getNodeName(op);
     for (Operation *fusedOp : layer.epilogue)
       name += "+" + getNodeName(fusedOp);

@@ -1,16 +1,16 @@
 #!/usr/bin/env python3
-"""Reduction, normalization and pooling models for
-test/Compiler/reduction.mlir: each is built with onnx.helper, compiled with
-spc-compile for a target, run on spc-run, and compared with a numpy
-reference (rtol 1e-3, atol 1e-5 for f32; exact for integers). Prints
-`PASS name` or `FAIL name: reason` per model, in a fixed order.
+"""Reduction, normalization and pooling cases for
+test/Compiler/reduction.mlir: each is a node built with onnx.helper; all of
+them go into one model (input x_NAME, output y_NAME), which is compiled with
+spc-compile for a target and run on spc-run, and each output is compared
+with a numpy reference (rtol 1e-3, atol 1e-5 for f32; exact for integers).
+Prints `PASS name` or `FAIL name: reason` per case, in a fixed order.
 
 usage: reduction.py BUILD_BIN_DIR TARGET WORK_DIR [NAME,...]
 
-With a list of names, only those models run.
+With a list of names, only those cases run.
 """
 
-import concurrent.futures
 import os
 import subprocess
 import sys
@@ -197,53 +197,65 @@ def cases():
         x.max((2, 3), keepdims=True)), x
 
 
-def run(bindir, target, work, name, m, x):
-    d = os.path.join(work, name)
-    os.makedirs(d, exist_ok=True)
-    onnx.save(m, os.path.join(d, "m.onnx"))
-    np.save(os.path.join(d, "x.npy"), x)
-    compile_ = subprocess.run(
-        [os.path.join(bindir, "spc-compile"), os.path.join(d, "m.onnx"),
-         f"--target={target}", "-o", os.path.join(d, "m.spab")],
-        capture_output=True, text=True)
-    if compile_.returncode:
-        return f"FAIL {name}: spc-compile: {compile_.stderr.strip()}"
-    run_ = subprocess.run(
-        [os.path.join(bindir, "spc-run"), os.path.join(d, "m.spab"),
-         f"--input=x={os.path.join(d, 'x.npy')}",
-         f"--output-dir={os.path.join(d, 'out')}"],
-        capture_output=True, text=True)
-    if run_.returncode:
-        return f"FAIL {name}: spc-run: {run_.stderr.strip()}"
-    return np.load(os.path.join(d, "out", "y.npy"))
-
-
 def main():
     bindir, target, work = sys.argv[1:4]
     only = sys.argv[4].split(",") if len(sys.argv) > 4 else None
     os.makedirs(work, exist_ok=True)
-    jobs = []
-    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool_:
-        for name, (m, ref), x in cases():
-            if only and name not in only:
-                continue
-            jobs.append((name, ref, pool_.submit(run, bindir, target, work,
-                                                 name, m, x)))
-        for name, ref, job in jobs:
-            got = job.result()
-            if isinstance(got, str):
-                print(got)
-            elif got.shape != ref.shape or got.dtype != ref.dtype:
-                print(f"FAIL {name}: got {got.dtype}{list(got.shape)}, "
-                      f"expected {ref.dtype}{list(ref.shape)}")
-            elif ref.dtype.kind == "f" and not np.allclose(
-                    got, ref, rtol=1e-3, atol=1e-5):
-                print(f"FAIL {name}: max error "
-                      f"{np.max(np.abs(got - ref)):.3g}")
-            elif ref.dtype.kind != "f" and not np.array_equal(got, ref):
-                print(f"FAIL {name}: {np.sum(got != ref)} elements differ")
-            else:
-                print(f"PASS {name}")
+    # One model holds every case (input x_NAME, output y_NAME), so that
+    # the tools start once.
+    nodes, inputs, outputs, inits, refs, feeds = [], [], [], [], {}, []
+    for name, (m, ref), x in cases():
+        if only and name not in only:
+            continue
+        graph = m.graph
+        rename = {"x": "x_" + name, "y": "y_" + name}
+        for init in graph.initializer:
+            rename[init.name] = init.name + "_" + name
+            init.name = rename[init.name]
+            inits.append(init)
+        for node in graph.node:
+            node.input[:] = [rename.get(i, i) for i in node.input]
+            node.output[:] = [rename.get(o, o) for o in node.output]
+            node.name = name
+            nodes.append(node)
+        graph.input[0].name = rename["x"]
+        graph.output[0].name = rename["y"]
+        inputs.append(graph.input[0])
+        outputs.append(graph.output[0])
+        refs[name] = ref
+        path = os.path.join(work, f"x_{name}.npy")
+        np.save(path, x)
+        feeds.append(f"--input=x_{name}={path}")
+    model = helper.make_model(
+        helper.make_graph(nodes, "reduction", inputs, outputs, inits),
+        opset_imports=[helper.make_opsetid("", 17)])
+    onnx.save(model, os.path.join(work, "m.onnx"))
+    compile_ = subprocess.run(
+        [os.path.join(bindir, "spc-compile"), os.path.join(work, "m.onnx"),
+         f"--target={target}", "-o", os.path.join(work, "m.spab")],
+        capture_output=True, text=True)
+    if compile_.returncode:
+        print(f"FAIL spc-compile: {compile_.stderr.strip()}")
+        return
+    run = subprocess.run(
+        [os.path.join(bindir, "spc-run"), os.path.join(work, "m.spab"),
+         f"--output-dir={os.path.join(work, 'out')}"] + feeds,
+        capture_output=True, text=True)
+    if run.returncode:
+        print(f"FAIL spc-run: {run.stderr.strip()}")
+        return
+    for name, ref in refs.items():
+        got = np.load(os.path.join(work, "out", f"y_{name}.npy"))
+        if got.shape != ref.shape or got.dtype != ref.dtype:
+            print(f"FAIL {name}: got {got.dtype}{list(got.shape)}, "
+                  f"expected {ref.dtype}{list(ref.shape)}")
+        elif ref.dtype.kind == "f" and not np.allclose(
+                got, ref, rtol=1e-3, atol=1e-5):
+            print(f"FAIL {name}: max error {np.max(np.abs(got - ref)):.3g}")
+        elif ref.dtype.kind != "f" and not np.array_equal(got, ref):
+            print(f"FAIL {name}: {np.sum(got != ref)} elements differ")
+        else:
+            print(f"PASS {name}")
 
 
 if __name__ == "__main__":
