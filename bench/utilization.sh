@@ -6,7 +6,8 @@
 # Compiles the model (torchvision, random weights, exported once into
 # bench/out) for a 1x3x224x224 input, runs it with spc-run --stats and prints
 # each layer's useful MACs, cycles and modelled utilisation (useful MACs /
-# (multipliers x MACs per multiplier x cycles), the stats' `utilization`),
+# (multipliers x MACs per multiplier x cycles), the stats' `utilization`; "-"
+# for layers without MACs, which run on the vector unit),
 # then the matrix layers below 50% and the share of large matrix layers
 # (conv, matmul, gemm: at least 1% of the model's MACs) at 90% or more. Not
 # part of the test suite: benchmarks never run in CI.
@@ -32,8 +33,9 @@ stats = json.load(open(sys.argv[1]))
 layers = stats["layers"]
 print(f"{'layer':<64} {'MACs':>12} {'cycles':>10} {'util':>7}")
 for layer in layers:
+    util = f"{100 * layer['utilization']:.1f}%" if layer["macs"] else "-"
     print(f"{layer['name'][:64]:<64} {layer['macs']:>12} {layer['cycles']:>10} "
-          f"{100 * layer['utilization']:>6.1f}%")
+          f"{util:>7}")
 print(f"{'total':<64} {stats['macs']:>12} {stats['cycles']:>10} "
       f"{100 * stats['utilization']:>6.1f}%")
 

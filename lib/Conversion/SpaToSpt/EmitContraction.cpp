@@ -61,10 +61,13 @@
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/MathExtras.h"
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <limits>
@@ -121,40 +124,85 @@ public:
                uint64_t cycles, uint64_t dramBusy) {
     std::vector<binary::SramAccess> accesses = binary::getSramAccesses(inst);
     uint64_t start = std::max(queueStart[queue], unitFree[unit]);
+    bool relay = false;
     for (const binary::SramAccess &a : accesses) {
       if (a.buffer == Buffer::None)
         continue;
       for (const Access &r : recent[unsigned(a.buffer)])
-        if ((a.write || r.write) && a.begin < r.end && r.begin < a.end)
+        if ((a.write || r.write) && a.begin < r.end && r.begin < a.end) {
           start = std::max(start, r.done);
+          // Load and store queues have no channel: the scheduler relays
+          // the wait through a compute SYNC, which waits for every compute
+          // instruction before it (and holds up those after it).
+          relay |= (queue == 0 && r.queue == 2) || (queue == 2 && r.queue == 0);
+        }
+    }
+    if (relay) {
+      start = std::max(start, computeEnd);
+      queueStart[1] = std::max(queueStart[1], computeEnd);
     }
     uint64_t end;
     if (dramBusy || unit <= 1) {
-      uint64_t chan = std::max(start, channelFree);
-      channelFree = chan + dramBusy;
+      uint64_t chan = reserveChannel(start, dramBusy);
       end = chan + cycles;
     } else {
       end = start + cycles;
     }
+    if (trace)
+      llvm::errs() << "T q" << queue << " " << isa::getMnemonic(inst.opcode)
+                   << " " << start << " " << end;
+    if (trace && inst.opcode == isa::Opcode::Load) {
+      const isa::Dma &d = inst.get<isa::Dma>();
+      llvm::errs() << " buf " << unsigned(d.buffer) << " sram " << d.sramAddr
+                   << " size " << d.size[0] << "," << d.size[1] << ","
+                   << d.size[2] << "," << d.size[3] << " ds "
+                   << d.dramStride[0] << "," << d.dramStride[1] << ","
+                   << d.dramStride[2] << "," << d.dramStride[3];
+    }
+    if (trace)
+      llvm::errs() << "\n";
     queueStart[queue] = start;
     issued[queue] = true;
     unitFree[unit] = end;
+    if (queue == 1)
+      computeEnd = std::max(computeEnd, end);
     finish = std::max(finish, end);
     for (const binary::SramAccess &a : accesses)
       if (a.buffer != Buffer::None)
-        recent[unsigned(a.buffer)].push_back({a.begin, a.end, a.write, end});
+        recent[unsigned(a.buffer)].push_back(
+            {a.begin, a.end, a.write, queue, end});
     if (++sincePrune >= 256)
       prune();
     return end;
   }
   uint64_t getFinish() const { return finish; }
+  bool trace = false;
 
 private:
   struct Access {
     uint64_t begin, end;
     bool write;
+    unsigned queue;
     uint64_t done;
   };
+  /// The first time at or after `start` when the DRAM channel is free for
+  /// `busy` cycles. Instructions are modelled in program order, but the
+  /// emulator runs them in time order: a load can use the channel before a
+  /// store that was emitted earlier but starts later.
+  uint64_t reserveChannel(uint64_t start, uint64_t busy) {
+    uint64_t at = start;
+    auto it = llvm::lower_bound(channel, std::make_pair(at, uint64_t(0)));
+    if (it != channel.begin() && std::prev(it)->second > at)
+      at = std::prev(it)->second;
+    while (it != channel.end() && it->first < at + busy) {
+      at = std::max(at, it->second);
+      ++it;
+    }
+    if (busy)
+      channel.insert(it, {at, at + busy});
+    return at;
+  }
+
   /// Drops accesses that ended before every queue's current start: nothing
   /// later can wait for them.
   void prune() {
@@ -165,6 +213,9 @@ private:
         horizon = std::min(horizon, queueStart[q]);
     if (horizon == UINT64_MAX)
       return;
+    llvm::erase_if(channel, [&](const std::pair<uint64_t, uint64_t> &busy) {
+      return busy.second <= horizon;
+    });
     for (auto &list : recent) {
       llvm::erase_if(list, [&](const Access &a) { return a.done <= horizon; });
       // A queue that stalls for long keeps the list bounded anyway.
@@ -177,7 +228,9 @@ private:
   std::array<bool, 3> issued = {false, false, false};
   /// load DMA, store DMA, matrix, vector.
   std::array<uint64_t, 4> unitFree = {0, 0, 0, 0};
-  uint64_t channelFree = 0, finish = 0;
+  uint64_t finish = 0, computeEnd = 0;
+  /// Busy intervals of the DRAM channel, sorted.
+  std::vector<std::pair<uint64_t, uint64_t>> channel;
   std::array<std::vector<Access>, 4> recent;
   unsigned sincePrune = 0;
 };
@@ -208,17 +261,28 @@ public:
     for (int attempt = 0; attempt < 64; ++attempt) {
       uint32_t addr = dry ? simulateAlloc(buffer, bytes)
                           : emitter.alloc(buffer, bytes);
-      bool clash = llvm::any_of(pins, [&](const Range &pin) {
-        return pin.buffer == buffer && pin.overlaps(addr, bytes);
-      });
-      if (clash)
+      uint64_t clashEnd = 0;
+      for (const Range &pin : pins)
+        if (pin.buffer == buffer && pin.overlaps(addr, bytes))
+          clashEnd = std::max<uint64_t>(clashEnd, pin.addr + pin.bytes);
+      if (clashEnd) {
+        // Move the ring past the pinned range (a filler allocation), so the
+        // next attempt starts where it ends.
+        uint64_t next = llvm::alignTo(uint64_t(addr) + bytes, 64);
+        if (clashEnd > next && next < capacity(buffer)) {
+          if (dry)
+            simulateAlloc(buffer, clashEnd - next);
+          else
+            emitter.alloc(buffer, clashEnd - next);
+        }
         continue;
+      }
       for (auto &[key, entry] : cache)
         if (entry.range.buffer == buffer && entry.range.overlaps(addr, bytes))
           entry.valid = false;
       return addr;
     }
-    llvm_unreachable("pinned ranges leave no room in the scratchpad");
+    llvm::report_fatal_error("pinned ranges leave no room in the scratchpad");
   }
 
   /// Keeps [addr, addr + bytes) of `buffer` from being allocated again until
@@ -246,6 +310,7 @@ public:
     cache[key] = {{buffer, addr, bytes}, true};
   }
   void forgetAll() { cache.clear(); }
+  void traceTiming() { timing.trace = std::getenv("SPC_TRACE_TIMING"); }
 
   void emit(const isa::Instruction &inst) {
     if (dry)
@@ -560,6 +625,9 @@ struct MTile {
 struct Plan {
   int64_t mCap = 0, nt = 0, kt = 0;
   bool nOuter = false;
+  /// The first K tile is a quarter of the others, so that the first GEMM
+  /// starts sooner (pipeline fill).
+  bool ramp = false;
 };
 
 /// One GEMM problem and how to move its operands.
@@ -655,6 +723,34 @@ SmallVector<MTile> tileGrid(int64_t mh, int64_t mw, int64_t cap) {
   return tiles;
 }
 
+/// Splits an M tile into at most `parts` pieces of whole output rows (or of
+/// one row), each with its row offset inside the tile.
+SmallVector<std::pair<MTile, int64_t>> splitTile(const MTile &t,
+                                                 int64_t parts) {
+  SmallVector<std::pair<MTile, int64_t>> pieces;
+  int64_t lines = t.nh > 1 ? t.nh : t.nw;
+  parts = std::max<int64_t>(1, std::min(parts, lines));
+  int64_t per = ceilDiv(lines, parts);
+  for (int64_t l = 0; l < lines; l += per) {
+    int64_t n = std::min(per, lines - l);
+    MTile sub = t;
+    int64_t offset;
+    if (t.nh > 1) {
+      sub.oh0 = t.oh0 + l;
+      sub.nh = n;
+      offset = l * t.nw;
+    } else {
+      sub.ow0 = t.ow0 + l;
+      sub.nw = n;
+      offset = l;
+    }
+    sub.m0 = t.m0 + offset;
+    sub.rows = sub.nh * sub.nw;
+    pieces.push_back({sub, offset});
+  }
+  return pieces;
+}
+
 /// Emits the whole problem with `plan`. Returns false when a tile does not
 /// fit (the plan is then unusable).
 bool runGemm(Out &out, const GemmProblem &p, const Plan &plan) {
@@ -664,6 +760,15 @@ bool runGemm(Out &out, const GemmProblem &p, const Plan &plan) {
     return false;
   auto nTiles = splitRange(p.N, plan.nt);
   auto kTiles = splitRange(p.K, plan.kt);
+  if (plan.ramp && kTiles.size() > 1) {
+    int64_t r = int64_t(out.target.arrayRows) *
+                getMacsPerMultiplier(out.target, p.dtype);
+    int64_t first = std::max(r, plan.kt / 4 / r * r);
+    kTiles = splitRange(p.K - first, plan.kt);
+    for (auto &range : kTiles)
+      range.first += first;
+    kTiles.insert(kTiles.begin(), {0, first});
+  }
   out.forgetAll();
 
   auto getA = [&](int64_t mi, int64_t ki) {
@@ -693,49 +798,101 @@ bool runGemm(Out &out, const GemmProblem &p, const Plan &plan) {
     return addr;
   };
 
-  bool forward = true;
-  auto tile = [&](int64_t mi, int64_t ni) {
-    const MTile &t = mTiles[mi];
-    auto [n0, nt] = nTiles[ni];
-    uint64_t accBytes = uint64_t(t.rows) * nt * 4;
-    uint32_t acc = out.alloc(Buffer::Acc, accBytes);
-    out.pin(Buffer::Acc, acc, accBytes);
-    int64_t numK = kTiles.size();
-    for (int64_t step = 0; step < numK; ++step) {
-      int64_t ki = forward ? step : numK - 1 - step;
-      uint32_t a = getA(mi, ki);
-      // The A tile must survive W's allocation (another buffer: always).
-      uint32_t w = getW(ni, ki);
-      isa::Gemm g;
-      g.kind = isa::Gemm::Kind::Dense;
-      g.dtype = p.dtype;
-      g.accumulate = step > 0;
-      g.m = uint16_t(t.rows);
-      g.n = uint16_t(nt);
-      g.k = uint16_t(kTiles[ki].second);
-      g.aZeroPoint = p.aZp;
-      g.wZeroPoint = p.wZp;
-      g.actAddr = a;
-      g.actRowStride = uint32_t(kTiles[ki].second);
-      g.wgtAddr = w;
-      g.wgtRowStride = uint32_t(kTiles[ki].second);
-      g.accAddr = acc;
-      g.accRowStride = uint32_t(nt);
-      out.emit({isa::Opcode::Gemm, 0, g});
-    }
-    forward = !forward;
-    p.finish(out, t, n0, nt, acc, nt);
-    out.unpin(Buffer::Acc, acc);
+  // The steps in order: output tiles (M or N outer), and in each the K
+  // tiles, snaking so that consecutive tiles share an operand tile.
+  struct Step {
+    int64_t mi, ni, ki;
+    bool first, last;
+    uint32_t a = 0, w = 0;
   };
-
+  SmallVector<Step> steps;
+  int64_t numK = kTiles.size();
+  bool forward = true;
+  auto addTile = [&](int64_t mi, int64_t ni) {
+    for (int64_t s = 0; s < numK; ++s)
+      steps.push_back({mi, ni, forward ? s : numK - 1 - s, s == 0,
+                       s == numK - 1});
+    forward = !forward;
+  };
   if (plan.nOuter) {
     for (int64_t ni = 0; ni < int64_t(nTiles.size()); ++ni)
       for (int64_t mi = 0; mi < int64_t(mTiles.size()); ++mi)
-        tile(mi, ni);
+        addTile(mi, ni);
   } else {
     for (int64_t mi = 0; mi < int64_t(mTiles.size()); ++mi)
       for (int64_t ni = 0; ni < int64_t(nTiles.size()); ++ni)
-        tile(mi, ni);
+        addTile(mi, ni);
+  }
+
+  // Operands of step i + 1 are prepared right after the GEMM of step i and
+  // before step i's tile is finished, so that the vector unit builds the
+  // next A tile while the matrix unit runs and the finishing VECs do not
+  // hold it up.
+  auto prepare = [&](Step &step) {
+    const MTile &t = mTiles[step.mi];
+    step.a = getA(step.mi, step.ki);
+    out.pin(Buffer::Act, step.a,
+            uint64_t(t.rows) * kTiles[step.ki].second * es);
+    step.w = getW(step.ni, step.ki);
+    out.unpin(Buffer::Act, step.a);
+  };
+  prepare(steps.front());
+  uint32_t acc = 0;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    Step &step = steps[i];
+    const MTile &t = mTiles[step.mi];
+    auto [n0, nt] = nTiles[step.ni];
+    if (step.first) {
+      // The accumulator is taken only now, after the previous tile's
+      // finish, so that one is pinned at a time.
+      uint64_t bytes = uint64_t(t.rows) * nt * 4;
+      out.pin(Buffer::Act, step.a,
+              uint64_t(t.rows) * kTiles[step.ki].second * es);
+      acc = out.alloc(Buffer::Acc, bytes);
+      out.unpin(Buffer::Act, step.a);
+      out.pin(Buffer::Acc, acc, bytes);
+    }
+    int64_t kt = kTiles[step.ki].second;
+    isa::Gemm g;
+    g.kind = isa::Gemm::Kind::Dense;
+    g.dtype = p.dtype;
+    g.accumulate = !step.first;
+    g.m = uint16_t(t.rows);
+    g.n = uint16_t(nt);
+    g.k = uint16_t(kt);
+    g.aZeroPoint = p.aZp;
+    g.wZeroPoint = p.wZp;
+    g.actAddr = step.a;
+    g.actRowStride = uint32_t(kt);
+    g.wgtAddr = step.w;
+    g.wgtRowStride = uint32_t(kt);
+    g.accAddr = acc;
+    g.accRowStride = uint32_t(nt);
+    if (i + 1 == steps.size()) {
+      // The last GEMM runs in row chunks, each finished (and stored) while
+      // the next one computes: a shorter drain.
+      int64_t r = int64_t(out.target.arrayRows) *
+                  getMacsPerMultiplier(out.target, p.dtype);
+      SmallVector<std::pair<MTile, int64_t>> chunks =
+          splitTile(t, std::min<int64_t>(4, t.rows / (2 * r)));
+      for (auto &[sub, offset] : chunks) {
+        isa::Gemm part = g;
+        part.m = uint16_t(sub.rows);
+        part.actAddr = step.a + uint32_t(offset * kt * es);
+        part.accAddr = acc + uint32_t(offset * nt * 4);
+        out.emit({isa::Opcode::Gemm, 0, part});
+        p.finish(out, sub, n0, nt, part.accAddr, nt);
+      }
+      out.unpin(Buffer::Acc, acc);
+      break;
+    }
+    out.emit({isa::Opcode::Gemm, 0, g});
+    if (i + 1 < steps.size())
+      prepare(steps[i + 1]);
+    if (step.last) {
+      p.finish(out, t, n0, nt, acc, nt);
+      out.unpin(Buffer::Acc, acc);
+    }
   }
   return true;
 }
@@ -792,8 +949,11 @@ SmallVector<Plan> candidatePlans(Emitter &emitter, const GemmProblem &p) {
           kt < p.K)
         caps.push_back(resident);
       for (int64_t cap : caps)
-        for (bool nOuter : {false, true})
-          plans.push_back({cap, nt, kt, nOuter});
+        for (bool nOuter : {false, true}) {
+          plans.push_back({cap, nt, kt, nOuter, false});
+          if (kt < p.K && kt >= 2 * r)
+            plans.push_back({cap, nt, kt, nOuter, true});
+        }
     }
   }
   return plans;
@@ -826,6 +986,11 @@ std::optional<Choice> choosePlan(Emitter &emitter, Operation *op,
       if (!runGemm(dry, *problems[i], plan))
         continue;
       candidates.push_back({i, plan, dry.est.bound()});
+      if (debugPlans())
+        llvm::errs() << "  cand v" << i << " mCap " << plan.mCap << " nt "
+                     << plan.nt << " kt " << plan.kt << " bound "
+                     << dry.est.bound() << " insts " << dry.est.instructions
+                     << "\n";
     }
   SmallVector<size_t> order(candidates.size());
   for (size_t i = 0; i < order.size(); ++i)
@@ -835,12 +1000,28 @@ std::optional<Choice> choosePlan(Emitter &emitter, Operation *op,
            std::make_pair(candidates[b].bound, b);
   });
   std::optional<Choice> best;
+  if (const char *force = std::getenv("SPC_FORCE_PLAN")) {
+    long v, m, n, k, o, rp = 0;
+    if (sscanf(force, "%ld,%ld,%ld,%ld,%ld,%ld", &v, &m, &n, &k, &o, &rp) >=
+        5) {
+      Plan plan{m, n, k, o != 0, rp != 0};
+      Out dry(emitter, op, /*dry=*/true, /*timed=*/true);
+      dry.traceTiming();
+      if (size_t(v) < problems.size() && runGemm(dry, *problems[v], plan)) {
+        llvm::errs() << "forced plan est " << dry.est.total() << "\n";
+        return Choice{size_t(v), plan, dry.est};
+      }
+    }
+  }
   for (size_t i : order) {
     const Candidate &c = candidates[i];
     if (best && c.bound >= best->estimate.total())
       break;
     Out dry(emitter, op, /*dry=*/true, /*timed=*/true);
     runGemm(dry, *problems[c.index], c.plan);
+    if (debugPlans())
+      llvm::errs() << "  timed v" << c.index << " bound " << c.bound
+                   << " total " << dry.est.total() << "\n";
     if (!best || dry.est.total() < best->estimate.total())
       best = Choice{c.index, c.plan, dry.est};
   }
@@ -848,7 +1029,8 @@ std::optional<Choice> choosePlan(Emitter &emitter, Operation *op,
     llvm::errs() << getNodeName(op) << ": variant " << best->index
                  << " mCap " << best->plan.mCap << " nt " << best->plan.nt
                  << " kt " << best->plan.kt << " nOuter "
-                 << best->plan.nOuter << " est " << best->estimate.total()
+                 << best->plan.nOuter << " ramp " << best->plan.ramp
+                 << " est " << best->estimate.total()
                  << " (load " << best->estimate.load << " dram "
                  << best->estimate.dram << " matrix " << best->estimate.matrix
                  << " vector " << best->estimate.vector << ") of "
@@ -1199,10 +1381,14 @@ LogicalResult runConvGemm(Out &out, const ConvLayer &layer, const ConvGemm &g,
 // Depthwise convolution on the vector unit
 //===----------------------------------------------------------------------===//
 
-/// y[c][j][i] = Σ_t x[c][j·sh + offH_t][i·sw + offW_t] · w[c][t] (+ b[c]):
-/// channel tiles of the padded input in act, the weights [c][t] in wgt, the
-/// output [c][j][i] in acc; per tap and output row one VEC MUL into a
-/// scratch row block and one VEC ADD.
+/// y[c][j][i] = Σ_t x[c][j·sh + offH_t][i·sw + offW_t] · w[c][t] (+ b[c]).
+/// Per channel tile and row tile: the padded input patch in act, the
+/// weights [c][t] in wgt; per tap and output row one VEC MUL of the patch
+/// window by the weight column (stride 0) into a product in acc, and one
+/// VEC ADD into the running sum. The sum alternates between wgt and act so
+/// that every operand of the MUL and the ADD streams from its own
+/// scratchpad (CycleModel.md §4: the SRAM bandwidth of a buffer is shared
+/// by the operands it holds).
 struct DepthwiseVec {
   const ConvLayer &layer;
   ConvGemm g; ///< cg = 1, one tap list; cBase is the first channel
@@ -1210,138 +1396,163 @@ struct DepthwiseVec {
   uint64_t wAddr = 0; ///< [C][T] f32
   int64_t wRowStride = 0;
 
-  /// Emits every channel tile of one image; `rowsCap` output rows per tile.
-  bool run(Out &out, int64_t chanCap, int64_t rowsCap) const {
-    unsigned es = 4;
+  struct Shape {
+    int64_t cc = 0, rows = 0; ///< channels and output rows per tile
+  };
+
+  static Patch patchFor(const ConvGemm &g, int64_t j0, int64_t nh) {
+    MTile tile;
+    tile.oh0 = j0;
+    tile.nh = nh;
+    tile.ow0 = 0;
+    tile.nw = g.mw;
+    tile.rows = nh * g.mw;
+    ConvGemm one = g;
+    one.cg = 1;
+    return getPatch(one, tile, 0, g.numTaps());
+  }
+
+  /// Emits every tile of one image.
+  void run(Out &out, Shape shape) const {
+    constexpr unsigned es = 4;
     int64_t T = g.numTaps();
-    for (int64_t c0 = 0; c0 < channels; c0 += chanCap) {
-      int64_t cc = std::min(chanCap, channels - c0);
-      // Weights of the channel tile.
+    int64_t minH = INT64_MAX, minW = INT64_MAX;
+    for (const Tap &t : g.taps) {
+      minH = std::min(minH, t.offH);
+      minW = std::min(minW, t.offW);
+    }
+    for (int64_t c0 = 0; c0 < channels; c0 += shape.cc) {
+      int64_t cc = std::min(shape.cc, channels - c0);
       uint64_t wBytes = uint64_t(cc) * T * es;
       uint32_t w = out.alloc(Buffer::Wgt, wBytes);
-      load2D(out, Buffer::Wgt, DType::F32, w, wAddr + uint64_t(c0) * wRowStride * es,
-             cc, T, wRowStride, 1, T);
+      load2D(out, Buffer::Wgt, DType::F32, w,
+             wAddr + uint64_t(c0) * wRowStride * es, cc, T, wRowStride, 1, T);
       out.pin(Buffer::Wgt, w, wBytes);
-      for (int64_t j0 = 0; j0 < g.mh; j0 += rowsCap) {
-        MTile tile;
-        tile.oh0 = j0;
-        tile.nh = std::min(rowsCap, g.mh - j0);
-        tile.ow0 = 0;
-        tile.nw = g.mw;
-        tile.rows = tile.nh * tile.nw;
-        ConvGemm one = g;
-        one.cBase = g.cBase + c0;
-        one.cg = cc;
-        Patch patch = getPatch(one, tile, 0, cc * T);
-        patch.cLo = 0;
-        patch.cHi = cc - 1;
-        uint64_t pBytes = uint64_t(patch.elements()) * es;
+      uint32_t bias = 0;
+      if (layer.biasAddr) {
+        bias = out.alloc(Buffer::Acc, cc * es);
+        load2D(out, Buffer::Acc, DType::F32, bias,
+               *layer.biasAddr + uint64_t(g.oBase + c0) * es, 1, cc, cc, 1,
+               cc);
+        out.pin(Buffer::Acc, bias, cc * es);
+      }
+      for (int64_t j0 = 0; j0 < g.mh; j0 += shape.rows) {
+        int64_t nh = std::min(shape.rows, g.mh - j0);
+        int64_t rows = nh * g.mw;
+        Patch patch = patchFor(g, j0, nh);
+        uint64_t pBytes = uint64_t(cc) * patch.ph * patch.pw * es;
         uint32_t at = out.alloc(Buffer::Act, pBytes);
+        out.pin(Buffer::Act, at, pBytes);
         PaddedBox box;
         box.base = g.xAddr;
         box.extent = {g.C, g.H, g.W};
         box.stride = {g.H * g.W, g.W, 1};
-        box.origin = {one.cBase, patch.h0, patch.w0};
+        box.origin = {g.cBase + c0, patch.h0, patch.w0};
         box.step = {1, patch.hstep, 1};
         box.size = {cc, patch.ph, patch.pw};
         box.sramStride = {patch.ph * patch.pw, patch.pw, 1};
-        out.pin(Buffer::Act, at, pBytes);
         loadPadded(out, Buffer::Act, DType::F32, at, box, g.padBits);
-        // Output tile [c][j][i] and a scratch of the same shape.
-        int64_t outElems = cc * tile.rows;
-        uint32_t acc = out.alloc(Buffer::Acc, outElems * es);
-        out.pin(Buffer::Acc, acc, outElems * es);
-        uint32_t tmp = out.alloc(Buffer::Acc, outElems * es);
-        out.pin(Buffer::Acc, tmp, outElems * es);
-        int64_t minH = INT64_MAX, minW = INT64_MAX;
-        for (const Tap &t : g.taps) {
-          minH = std::min(minH, t.offH);
-          minW = std::min(minW, t.offW);
-        }
+        // Sums [c][j][i] in wgt and act, products in acc.
+        uint64_t sBytes = uint64_t(cc) * rows * es;
+        uint32_t sum[2], prod;
+        sum[0] = out.alloc(Buffer::Wgt, sBytes);
+        out.pin(Buffer::Wgt, sum[0], sBytes);
+        sum[1] = T > 1 ? out.alloc(Buffer::Act, sBytes) : 0;
+        if (T > 1)
+          out.pin(Buffer::Act, sum[1], sBytes);
+        prod = T > 1 ? out.alloc(Buffer::Acc, sBytes) : 0;
+        if (T > 1)
+          out.pin(Buffer::Acc, prod, sBytes);
+        Buffer sumBuffer[2] = {Buffer::Wgt, Buffer::Act};
         int64_t plane = patch.ph * patch.pw;
         int64_t rowStep = (g.sh / patch.hstep) * patch.pw;
-        // A 2-D view covers [c][i] of one output row j.
+        int cur = 0;
         for (int64_t t = 0; t < T; ++t) {
-          int64_t srcBase = ((g.taps[t].offH - minH) / patch.hstep) * patch.pw +
-                            (g.taps[t].offW - minW);
-          for (int64_t j = 0; j < tile.nh; ++j) {
+          int64_t srcBase =
+              ((g.taps[t].offH - minH) / patch.hstep) * patch.pw +
+              (g.taps[t].offW - minW);
+          for (int64_t j = 0; j < nh; ++j) {
             isa::VecOperand src = sramOperand(
                 Buffer::Act, at + uint32_t((srcBase + j * rowStep) * es),
                 plane, g.sw);
             isa::VecOperand weight =
                 sramOperand(Buffer::Wgt, w + uint32_t(t * es), T, 0);
-            isa::VecOperand dst = sramOperand(
-                Buffer::Acc, acc + uint32_t(j * tile.nw * es), tile.rows, 1);
+            auto sumAt = [&](int which) {
+              return sramOperand(sumBuffer[which],
+                                 sum[which] + uint32_t(j * g.mw * es), rows,
+                                 1);
+            };
             if (t == 0) {
               emitVec(out, VecFunc::Mul, DType::F32, uint16_t(cc),
-                      uint16_t(tile.nw), dst, src, weight);
+                      uint16_t(g.mw), sumAt(0), src, weight);
               continue;
             }
-            isa::VecOperand scratch = sramOperand(
-                Buffer::Acc, tmp + uint32_t(j * tile.nw * es), tile.rows, 1);
+            isa::VecOperand product = sramOperand(
+                Buffer::Acc, prod + uint32_t(j * g.mw * es), rows, 1);
             emitVec(out, VecFunc::Mul, DType::F32, uint16_t(cc),
-                    uint16_t(tile.nw), scratch, src, weight);
+                    uint16_t(g.mw), product, src, weight);
             emitVec(out, VecFunc::Add, DType::F32, uint16_t(cc),
-                    uint16_t(tile.nw), dst, dst, scratch);
+                    uint16_t(g.mw), sumAt(1 - cur), sumAt(cur), product);
           }
+          if (t > 0)
+            cur = 1 - cur;
         }
         out.unpin(Buffer::Act, at);
-        out.unpin(Buffer::Acc, tmp);
-        // Bias: one value per row of the [c][pixel] tile.
-        if (layer.biasAddr) {
-          uint32_t b = out.alloc(Buffer::Acc, cc * es);
-          load2D(out, Buffer::Acc, DType::F32, b,
-                 *layer.biasAddr + uint64_t(g.oBase + c0) * es, 1, cc, cc, 1,
-                 cc);
-          isa::VecOperand tileOp = sramOperand(Buffer::Acc, acc, tile.rows, 1);
-          emitVec(out, VecFunc::Add, DType::F32, uint16_t(cc),
-                  uint16_t(tile.rows), tileOp, tileOp,
-                  sramOperand(Buffer::Acc, b, 1, 0));
+        if (T > 1) {
+          out.unpin(Buffer::Acc, prod);
+          out.unpin(sumBuffer[1 - cur], sum[1 - cur]);
         }
-        layer.applyEpilogue(out, uint16_t(cc), uint16_t(tile.rows),
-                            sramOperand(Buffer::Acc, acc, tile.rows, 1));
+        // The result is sum[cur], [c][pixel].
+        isa::VecOperand result = sramOperand(sumBuffer[cur], sum[cur], rows, 1);
+        if (layer.biasAddr)
+          emitVec(out, VecFunc::Add, DType::F32, uint16_t(cc), uint16_t(rows),
+                  result, result, sramOperand(Buffer::Acc, bias, 1, 0));
+        layer.applyEpilogue(out, uint16_t(cc), uint16_t(rows), result);
         Box store;
-        store.size = {cc, tile.nh, tile.nw};
+        store.size = {cc, nh, g.mw};
         store.dramStride = {g.OH * g.OW, g.osh * g.OW, g.osw};
-        store.sramStride = {tile.rows, tile.nw, 1};
+        store.sramStride = {rows, g.mw, 1};
         uint64_t dram = g.yAddr + uint64_t((g.oBase + c0) * g.OH * g.OW +
                                            (g.oy0 + j0 * g.osh) * g.OW +
                                            g.ox0) *
                                       es;
-        out.emit(makeDma(false, Buffer::Acc, DType::F32, acc, dram, store));
-        out.unpin(Buffer::Acc, acc);
+        out.emit(makeDma(false, sumBuffer[cur], DType::F32, sum[cur], dram,
+                         store));
+        out.unpin(sumBuffer[cur], sum[cur]);
       }
       out.unpin(Buffer::Wgt, w);
+      if (layer.biasAddr)
+        out.unpin(Buffer::Acc, bias);
     }
-    return true;
   }
 
-  /// Channel and row tiles that fit, or none.
-  std::optional<std::pair<int64_t, int64_t>> fit(Out &out) const {
+  /// Candidate tile shapes that fit the budgets: as many channels as fit
+  /// for a few row counts.
+  SmallVector<Shape> shapes(Out &out) const {
+    SmallVector<Shape> result;
     int64_t T = g.numTaps();
-    int64_t actBudget = out.budget(Buffer::Act);
-    int64_t accBudget = out.budget(Buffer::Acc);
-    int64_t wgtBudget = out.budget(Buffer::Wgt);
-    for (int64_t rows = g.mh; rows >= 1; rows = rows == 1 ? 0 : ceilDiv(rows, 2)) {
-      MTile tile;
-      tile.oh0 = 0;
-      tile.nh = rows;
-      tile.nw = g.mw;
-      tile.rows = rows * g.mw;
-      ConvGemm one = g;
-      one.cg = 1;
-      Patch patch = getPatch(one, tile, 0, T);
-      int64_t perChannelAct = patch.ph * patch.pw * 4;
-      int64_t perChannelAcc = 2 * tile.rows * 4;
-      int64_t cc = std::min<int64_t>(
-          {channels, actBudget / perChannelAct, accBudget / perChannelAcc,
-           wgtBudget / (T * 4), kMaxU16});
-      if (cc >= 1 && tile.rows <= kMaxU16 && g.mw <= kMaxU16)
-        return std::make_pair(cc, rows);
-      if (rows == 1)
+    int64_t act = out.budget(Buffer::Act), wgt = out.budget(Buffer::Wgt),
+            acc = out.budget(Buffer::Acc);
+    if (g.mw > kMaxU16)
+      return result;
+    for (int64_t rows = g.mh; rows >= 1; rows = rows / 2) {
+      Patch patch = patchFor(g, 0, rows);
+      int64_t pixels = rows * g.mw;
+      if (pixels > kMaxU16)
+        continue;
+      int64_t perChannelAct = (patch.ph * patch.pw + pixels) * 4;
+      int64_t perChannelWgt = (T + pixels) * 4;
+      int64_t perChannelAcc = (pixels + 1) * 4;
+      int64_t cc = std::min<int64_t>({channels, act / perChannelAct,
+                                      wgt / perChannelWgt,
+                                      acc / perChannelAcc, kMaxU16});
+      if (cc >= 1)
+        result.push_back({cc, rows});
+      // Enough channels to fill the lanes: fewer rows only pipeline.
+      if (cc >= channels && result.size() >= 3)
         break;
     }
-    return std::nullopt;
+    return result;
   }
 };
 
@@ -1430,7 +1641,7 @@ LogicalResult emitConv2D(Emitter &emitter, spa::Conv2DOp op,
   // Every group and image costs the same: plan one.
   std::optional<Choice> best = choosePlan(emitter, op, pointers);
   bool depthwise = cg == 1 && og == 1 && x->dtype == DType::F32;
-  std::optional<std::pair<int64_t, int64_t>> dwTiles;
+  std::optional<DepthwiseVec::Shape> dwShape;
   DepthwiseVec dw{layer, base};
   if (depthwise) {
     dw.g.xAddr = x->addr;
@@ -1438,30 +1649,35 @@ LogicalResult emitConv2D(Emitter &emitter, spa::Conv2DOp op,
     dw.channels = C;
     dw.wAddr = w->addr;
     dw.wRowStride = KH * KW;
-    Out dry(emitter, op, true);
-    dwTiles = dw.fit(dry);
-    if (dwTiles) {
-      dw.run(dry, dwTiles->first, dwTiles->second);
-      // The matrix candidates cost one group; the vector one all channels.
-      if (!best ||
-          dry.est.total() < best->estimate.total() * uint64_t(groups))
-        best.reset();
-      else
-        dwTiles.reset();
+    Out probe(emitter, op, true);
+    uint64_t bestVec = UINT64_MAX;
+    for (DepthwiseVec::Shape shape : dw.shapes(probe)) {
+      Out dry(emitter, op, true);
+      dw.run(dry, shape);
+      if (dry.est.total() < bestVec) {
+        bestVec = dry.est.total();
+        dwShape = shape;
+      }
     }
+    // The matrix candidates cost one group; the vector ones all channels.
+    if (dwShape && best &&
+        bestVec >= best->estimate.total() * uint64_t(groups))
+      dwShape.reset();
+    if (dwShape)
+      best.reset();
   }
-  if (!best && !dwTiles)
+  if (!best && !dwShape)
     return emitNodeError(op) << "cannot tile the convolution: no tile of "
                                 "the scratchpads holds one output pixel's "
                                 "operands";
 
   Out out(emitter, op, /*dry=*/false);
   for (int64_t b = 0; b < batch; ++b) {
-    if (dwTiles) {
+    if (dwShape) {
       DepthwiseVec image = dw;
       image.g.xAddr = x->addr + b * imageIn;
       image.g.yAddr = y->addr + b * imageOut;
-      image.run(out, dwTiles->first, dwTiles->second);
+      image.run(out, *dwShape);
       continue;
     }
     for (int64_t gi = 0; gi < groups; ++gi) {

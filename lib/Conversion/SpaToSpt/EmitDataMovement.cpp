@@ -21,6 +21,7 @@
 #include "CodeGen.h"
 
 #include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <algorithm>
@@ -443,29 +444,27 @@ void fillView(Emitter &emitter, View dst, uint64_t scalar) {
 //===----------------------------------------------------------------------===//
 
 /// A piece of a one-dimensional index map: destination positions
-/// `dstStart + p * repeat + q` (p < outer, q < repeat) read source index
-/// `srcStart + p * srcStep`.
+/// `dstStart + p * dstStep + q` (p < outer, q < repeat) read source index
+/// `srcStart + p * srcStep`. Pieces of contiguous destination ranges have
+/// `dstStep == repeat`.
 struct Piece {
-  int64_t dstStart, outer, repeat, srcStart, srcStep;
-  int64_t getCount() const { return outer * repeat; }
-  int64_t getSpan() const { return std::abs(srcStep) * (outer - 1) + 1; }
+  int64_t dstStart, outer, repeat, srcStart, srcStep, dstStep;
 };
 
-/// Cuts `map` into pieces greedily: blocks of equal indices that advance by a
-/// constant step, or arithmetic progressions. A piece's source span is at
-/// most `maxSpan`.
-SmallVector<Piece> decompose(ArrayRef<int64_t> map, int64_t maxSpan) {
-  SmallVector<Piece> pieces;
-  int64_t size = map.size(), pos = 0;
-  while (pos < size) {
+/// Cuts `map[begin, end)` into contiguous pieces greedily: blocks of equal
+/// indices that advance by a constant step, or arithmetic progressions.
+void decomposeGreedy(ArrayRef<int64_t> map, int64_t begin, int64_t end,
+                     SmallVectorImpl<Piece> &pieces) {
+  int64_t pos = begin;
+  while (pos < end) {
     int64_t repeat = 1;
-    while (pos + repeat < size && map[pos + repeat] == map[pos])
+    while (pos + repeat < end && map[pos + repeat] == map[pos])
       ++repeat;
-    Piece piece{pos, 1, repeat, map[pos], 0};
+    Piece piece{pos, 1, repeat, map[pos], 0, repeat};
     if (repeat > 1) {
       // Further blocks of the same length with a constant step.
       auto constantBlock = [&](int64_t at) {
-        if (at + repeat > size)
+        if (at + repeat > end)
           return false;
         for (int64_t i = 1; i < repeat; ++i)
           if (map[at + i] != map[at])
@@ -477,24 +476,66 @@ SmallVector<Piece> decompose(ArrayRef<int64_t> map, int64_t maxSpan) {
         piece.srcStep = map[next] - map[pos];
         while (constantBlock(pos + piece.outer * repeat) &&
                map[pos + piece.outer * repeat] ==
-                   map[pos] + piece.outer * piece.srcStep &&
-               std::abs(piece.srcStep) * piece.outer + 1 <= maxSpan)
+                   map[pos] + piece.outer * piece.srcStep)
           ++piece.outer;
       }
-    } else if (pos + 1 < size) {
+    } else if (pos + 1 < end) {
       piece.srcStep = map[pos + 1] - map[pos];
-      while (pos + piece.outer < size &&
+      while (pos + piece.outer < end &&
              map[pos + piece.outer] ==
-                 map[pos] + piece.outer * piece.srcStep &&
-             std::abs(piece.srcStep) * piece.outer + 1 <= maxSpan)
+                 map[pos] + piece.outer * piece.srcStep)
         ++piece.outer;
     }
     if (piece.outer == 1)
       piece.srcStep = 0;
     pieces.push_back(piece);
-    pos += piece.getCount();
+    pos += piece.outer * piece.repeat;
   }
-  return pieces;
+}
+
+/// Cuts `map` into pieces: greedily (see decomposeGreedy), or, when fewer,
+/// as a periodic core plus greedy ends. A map that advances by Q source
+/// indices every P outputs (an irregular resize scale) is P interleaved
+/// arithmetic progressions of destination step P.
+SmallVector<Piece> decompose(ArrayRef<int64_t> map) {
+  int64_t size = map.size();
+  SmallVector<Piece> best;
+  decomposeGreedy(map, 0, size, best);
+  // Periods below the number of greedy pieces could help; the search is
+  // linear in the map per period, so it stops at 64.
+  int64_t maxPeriod =
+      std::min<int64_t>({int64_t(best.size()) - 1, size / 2, 64});
+  for (int64_t period = 2; period <= maxPeriod; ++period) {
+    // The longest range [a, e) where map[o + period] - map[o] is constant.
+    int64_t bestA = 0, bestE = 0;
+    for (int64_t a = 0; a + period < size;) {
+      int64_t step = map[a + period] - map[a], e = a + 1;
+      while (e + period < size && map[e + period] - map[e] == step)
+        ++e;
+      if (e - a > bestE - bestA) {
+        bestA = a;
+        bestE = e;
+      }
+      a = e;
+    }
+    // The chains starting in [a, a + period) run to e + period.
+    int64_t a = bestA, e = bestE;
+    if (e - a < period)
+      continue;
+    SmallVector<Piece> pieces;
+    decomposeGreedy(map, 0, a, pieces);
+    int64_t step = map[a + period] - map[a];
+    for (int64_t r = 0; r < period; ++r) {
+      int64_t start = a + r;
+      int64_t outer = (e + period - start + period - 1) / period;
+      pieces.push_back(
+          {start, outer, 1, map[start], outer > 1 ? step : 0, period});
+    }
+    decomposeGreedy(map, e + period, size, pieces);
+    if (pieces.size() < best.size())
+      best = std::move(pieces);
+  }
+  return best;
 }
 
 /// Appends the view dimensions of `piece` along a dimension of source stride
@@ -508,7 +549,7 @@ void appendPiece(const Piece &piece, int64_t srcStride, int64_t dstStride,
     src.shape.push_back(piece.outer);
     src.strides.push_back(piece.srcStep * srcStride);
     dst.shape.push_back(piece.outer);
-    dst.strides.push_back(piece.repeat * dstStride);
+    dst.strides.push_back(piece.dstStep * dstStride);
   }
   if (piece.repeat > 1) {
     src.shape.push_back(piece.repeat);
@@ -627,7 +668,7 @@ void sramGather(Emitter &emitter, const View &in, const View &out,
       SmallVector<int64_t> relative;
       for (int64_t index : window)
         relative.push_back(index - lo[d]);
-      pieces[d] = decompose(relative, INT64_MAX);
+      pieces[d] = decompose(relative);
       srcOffset += lo[d] * inStrides[d];
       dstOffset += start[d] * outStrides[d];
     }
@@ -658,7 +699,7 @@ void sramGather(Emitter &emitter, const View &in, const View &out,
         if (piece.outer > 1) {
           shape.push_back(piece.outer);
           srcStrides.push_back(piece.srcStep * actStride[d]);
-          dstStrides.push_back(piece.repeat * accStride[d]);
+          dstStrides.push_back(piece.dstStep * accStride[d]);
         }
         if (piece.repeat > 1) {
           shape.push_back(piece.repeat);
@@ -689,7 +730,7 @@ void mapCopy(Emitter &emitter, const View &in, const View &out,
   SmallVector<SmallVector<Piece>> pieces;
   int64_t combinations = 1;
   for (size_t d = 0; d < rank; ++d) {
-    pieces.push_back(decompose(maps[d], INT64_MAX));
+    pieces.push_back(decompose(maps[d]));
     combinations *= pieces.back().size();
   }
   if (combinations > 2) {
@@ -999,12 +1040,13 @@ LogicalResult emitTile(Emitter &emitter, spa::TileOp op) {
 }
 
 /// The input coordinate of output coordinate `o` of a resized dimension
-/// (ONNX Resize's coordinate_transformation_mode, with the reference's
-/// float32 `scale * in` as the resized length).
+/// (ONNX Resize's coordinate_transformation_mode). As in the ONNX reference,
+/// the resized length is `scale * in` (not the floored extent) when the op
+/// has scales, and the arithmetic is double precision.
 double getSourceCoordinate(spa::CoordinateTransform transform, int64_t o,
                            int64_t in, int64_t out, std::optional<float> scale) {
   double s = scale ? double(*scale) : double(out) / double(in);
-  double length = scale ? double(*scale * float(in)) : double(out);
+  double length = scale ? double(*scale) * double(in) : double(out);
   switch (transform) {
   case spa::CoordinateTransform::HalfPixel:
     return (double(o) + 0.5) / s - 0.5;
@@ -1236,6 +1278,9 @@ LogicalResult emitLinearResize(Emitter &emitter, spa::ResizeOp op,
   int64_t bN = best.bN, ohN = best.ohN, owN = best.owN;
 
   std::string name = getNodeName(op);
+  // One constant per interpolation tile: Rw's depend on the output column
+  // range, Rh's on the output row range.
+  DenseMap<int64_t, uint64_t> rwTiles, rhTiles;
   for (int64_t oh0 = 0; oh0 < hOut; oh0 += ohN) {
     int64_t nh = std::min(ohN, hOut - oh0);
     auto [hLo, hHi] = doH ? getBand(rh, hIn, oh0, nh)
@@ -1250,20 +1295,22 @@ LogicalResult emitLinearResize(Emitter &emitter, spa::ResizeOp op,
       // else is allocated in `act` until the next output tile).
       uint32_t rwAct = 0, rhAct = 0;
       if (doW) {
+        auto [it, added] = rwTiles.try_emplace(ow0);
+        if (added)
+          it->second =
+              addMatrixTile(emitter, name + ".rw", rw, wIn, ow0, nw, wLo, wN);
         rwAct = emitter.alloc(Buffer::Act, nw * wN * 4);
-        emitter.loadDense(
-            Buffer::Act, rwAct,
-            View::contiguous(addMatrixTile(emitter, name + ".rw", rw, wIn, ow0,
-                                           nw, wLo, wN),
-                             DType::F32, {nw, wN}));
+        emitter.loadDense(Buffer::Act, rwAct,
+                          View::contiguous(it->second, DType::F32, {nw, wN}));
       }
       if (doH) {
+        auto [it, added] = rhTiles.try_emplace(oh0);
+        if (added)
+          it->second =
+              addMatrixTile(emitter, name + ".rh", rh, hIn, oh0, nh, hLo, hN);
         rhAct = emitter.alloc(Buffer::Act, nh * hN * 4);
-        emitter.loadDense(
-            Buffer::Act, rhAct,
-            View::contiguous(addMatrixTile(emitter, name + ".rh", rh, hIn, oh0,
-                                           nh, hLo, hN),
-                             DType::F32, {nh, hN}));
+        emitter.loadDense(Buffer::Act, rhAct,
+                          View::contiguous(it->second, DType::F32, {nh, hN}));
       }
       for (int64_t b0 = 0; b0 < batch; b0 += bN) {
         int64_t nb = std::min(bN, batch - b0);
@@ -1555,4 +1602,16 @@ LogicalResult codegen::emitDataMovement(Emitter &emitter, Operation *op) {
       .Default([&](Operation *) -> LogicalResult {
         return emitNodeError(op) << "is not a data movement op";
       });
+}
+
+namespace spc::codegen {
+/// A DMA-only copy between two DRAM views of the same shape (any rank,
+/// zero or negative source strides); see copyView. Other emitters and the
+/// driver's output copies can use it once CodeGen.h declares it.
+void emitViewCopy(Emitter &emitter, const View &src, const View &dst);
+} // namespace spc::codegen
+
+void codegen::emitViewCopy(Emitter &emitter, const View &src,
+                           const View &dst) {
+  copyView(emitter, src, dst);
 }

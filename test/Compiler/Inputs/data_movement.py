@@ -93,7 +93,7 @@ def resize_reference(x, mode, transform, nearest, scales=None, sizes=None):
             matrices[key] = matrix
         y = np.moveaxis(np.tensordot(matrices[key], np.moveaxis(y, d, 0),
                                      axes=1), 0, d)
-    return y.astype(np.float32)
+    return y.astype(x.dtype)
 
 
 def resize(x, mode, transform, nearest=None, scales=None, sizes=None):
