@@ -56,8 +56,10 @@ AUDIO_SAMPLES = {"small": 16000, "full": 160000}
 
 
 class SmallCNN(torch.nn.Module):
-    """Two convolutions, global average pooling and a classifier; with
-    `nhwc`, the input is [N, H, W, C] and permuted to NCHW first."""
+    """Two convolutions (the first with a batch normalization whose
+    statistics are random, not the identity), global average pooling and a
+    classifier; with `nhwc`, the input is [N, H, W, C] and permuted to NCHW
+    first."""
 
     def __init__(self, nhwc=False):
         super().__init__()
@@ -66,6 +68,11 @@ class SmallCNN(torch.nn.Module):
         self.bn1 = torch.nn.BatchNorm2d(16)
         self.conv2 = torch.nn.Conv2d(16, 32, 3, stride=2, padding=1)
         self.fc = torch.nn.Linear(32, 10)
+        with torch.no_grad():
+            self.bn1.running_mean.uniform_(-0.5, 0.5)
+            self.bn1.running_var.uniform_(0.5, 2.0)
+            self.bn1.weight.uniform_(0.5, 1.5)
+            self.bn1.bias.uniform_(-0.5, 0.5)
 
     def forward(self, x):
         if self.nhwc:

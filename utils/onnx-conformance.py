@@ -24,9 +24,10 @@ expected one that now passes, makes the run exit non-zero, so the list stays
 true. --write-xfail writes such a file from the failures of this run.
 
 --subset ci (the lit test) keeps the tests whose CRC-32 of the name is
-divisible by CI_MODULUS: a fixed, deterministic sample about a few minutes
-long on two cores for all five presets. --subset full (the default) runs every
-test, e.g.
+divisible by CI_MODULUS: a fixed, deterministic third of the tests that a new
+test joins or not by its name alone, about two minutes on two cores for all
+five presets. --subset full (the default) runs every test, about three times
+as long, e.g.
 
   utils/onnx-conformance.py --spc-compile build/bin/spc-compile \\
       --spc-run build/bin/spc-run --xfail test/Compiler/conformance-xfail.txt
@@ -110,6 +111,8 @@ def run_tool(tool, command):
                               timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
         return f"{tool}: timed out after {TIMEOUT} s"
+    except OSError as e:  # The binary is missing (being relinked, say).
+        return f"{tool}: cannot run: {e}"
     if proc.returncode == 0:
         return None
     return first_error(tool, proc.stderr, proc.returncode)

@@ -213,8 +213,8 @@ mlir::LogicalResult emitElementwise(Emitter &emitter, mlir::Operation *op);
 /// EmitReduction.cpp: softmax, log_softmax, layer_norm, reductions and
 /// pooling.
 mlir::LogicalResult emitReduction(Emitter &emitter, mlir::Operation *op);
-/// EmitDataMovement.cpp: transpose, reshape (when it must copy), concat,
-/// slice, pad, expand, tile, resize, gather, and copies into outputs.
+/// EmitDataMovement.cpp: transpose, concat, slice, pad, expand, tile,
+/// resize and gather. (Reshapes alias their input and need no code.)
 mlir::LogicalResult emitDataMovement(Emitter &emitter, mlir::Operation *op);
 /// Copies the dense tensor `src` to `dst` through the scratchpad.
 void emitCopy(Emitter &emitter, const View &src, const View &dst);

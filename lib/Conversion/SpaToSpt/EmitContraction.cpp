@@ -61,17 +61,18 @@
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/Debug.h"
 #include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/MathExtras.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <limits>
 #include <map>
+#include <set>
 #include <tuple>
 
 using namespace mlir;
@@ -80,6 +81,18 @@ using namespace spc::codegen;
 using isa::Buffer;
 using isa::DType;
 using isa::VecFunc;
+
+#define DEBUG_TYPE "spc-contraction"
+
+namespace spc::codegen {
+/// Whether `op` is the float core of a QDQ group that runs as one int8
+/// GEMM layer: `prologue` gets the spa.dequantize ops the layer absorbs
+/// (input, weight, bias), `epilogue` the ops after `op` up to and including
+/// the spa.quantize. (To be declared in CodeGen.h for the driver.)
+bool matchQuantizedContraction(Operation *op,
+                               SmallVectorImpl<Operation *> &prologue,
+                               SmallVectorImpl<Operation *> &epilogue);
+} // namespace spc::codegen
 
 namespace {
 
@@ -114,7 +127,9 @@ struct Estimate {
 
   uint64_t total() const { return finish; }
   /// A lower bound of the time: the busiest unit.
-  uint64_t bound() const { return std::max({load, store, dram, matrix, vector}); }
+  uint64_t bound() const {
+    return std::max({load, store, dram, matrix, vector});
+  }
 };
 
 class Timing {
@@ -148,19 +163,6 @@ public:
     } else {
       end = start + cycles;
     }
-    if (trace)
-      llvm::errs() << "T q" << queue << " " << isa::getMnemonic(inst.opcode)
-                   << " " << start << " " << end;
-    if (trace && inst.opcode == isa::Opcode::Load) {
-      const isa::Dma &d = inst.get<isa::Dma>();
-      llvm::errs() << " buf " << unsigned(d.buffer) << " sram " << d.sramAddr
-                   << " size " << d.size[0] << "," << d.size[1] << ","
-                   << d.size[2] << "," << d.size[3] << " ds "
-                   << d.dramStride[0] << "," << d.dramStride[1] << ","
-                   << d.dramStride[2] << "," << d.dramStride[3];
-    }
-    if (trace)
-      llvm::errs() << "\n";
     queueStart[queue] = start;
     issued[queue] = true;
     unitFree[unit] = end;
@@ -176,7 +178,6 @@ public:
     return end;
   }
   uint64_t getFinish() const { return finish; }
-  bool trace = false;
 
 private:
   struct Access {
@@ -259,8 +260,8 @@ public:
     bytes = std::max<uint64_t>(bytes, 1);
     assert(bytes <= capacity(buffer) && "tile larger than its scratchpad");
     for (int attempt = 0; attempt < 64; ++attempt) {
-      uint32_t addr = dry ? simulateAlloc(buffer, bytes)
-                          : emitter.alloc(buffer, bytes);
+      uint32_t addr =
+          dry ? simulateAlloc(buffer, bytes) : emitter.alloc(buffer, bytes);
       uint64_t clashEnd = 0;
       for (const Range &pin : pins)
         if (pin.buffer == buffer && pin.overlaps(addr, bytes))
@@ -277,9 +278,10 @@ public:
         }
         continue;
       }
-      for (auto &[key, entry] : cache)
-        if (entry.range.buffer == buffer && entry.range.overlaps(addr, bytes))
-          entry.valid = false;
+      llvm::erase_if(cache, [&](const std::pair<Key, Range> &entry) {
+        return entry.second.buffer == buffer &&
+               entry.second.overlaps(addr, bytes);
+      });
       return addr;
     }
     llvm::report_fatal_error("pinned ranges leave no room in the scratchpad");
@@ -301,16 +303,18 @@ public:
   /// A tile loaded earlier under `key`, if the ring has not reused its bytes.
   using Key = std::tuple<int, int64_t, int64_t, int64_t>;
   std::optional<uint32_t> lookupCached(const Key &key) const {
-    auto it = cache.find(key);
-    if (it == cache.end() || !it->second.valid)
-      return std::nullopt;
-    return it->second.range.addr;
+    for (const auto &[k, range] : cache)
+      if (k == key)
+        return range.addr;
+    return std::nullopt;
   }
   void remember(const Key &key, Buffer buffer, uint32_t addr, uint64_t bytes) {
-    cache[key] = {{buffer, addr, bytes}, true};
+    llvm::erase_if(cache, [&](const std::pair<Key, Range> &entry) {
+      return entry.first == key;
+    });
+    cache.push_back({key, {buffer, addr, bytes}});
   }
   void forgetAll() { cache.clear(); }
-  void traceTiming() { timing.trace = std::getenv("SPC_TRACE_TIMING"); }
 
   void emit(const isa::Instruction &inst) {
     if (dry)
@@ -346,10 +350,6 @@ private:
       return a < addr + bytes && addr < a + b;
     }
   };
-  struct Entry {
-    Range range;
-    bool valid;
-  };
   struct FillConstant {
     DType dtype;
     uint32_t bits;
@@ -374,7 +374,8 @@ private:
   Timing timing;
   std::array<uint64_t, isa::kNumBuffers> ring = {0, 0, 0};
   SmallVector<Range> pins;
-  std::map<Key, Entry> cache;
+  /// Tiles loaded and not overwritten since (few: they share the buffers).
+  std::vector<std::pair<Key, Range>> cache;
   SmallVector<FillConstant> fills;
 };
 
@@ -396,8 +397,8 @@ uint64_t dmaBusy(const target::TargetDescription &t, const isa::Dma &d) {
   return ceilDiv(charged, std::max(1u, t.dramBytesPerCycle));
 }
 
-uint64_t gemmCycles(const target::TargetDescription &t, DType dtype,
-                    uint64_t m, uint64_t n, uint64_t k) {
+uint64_t gemmCycles(const target::TargetDescription &t, DType dtype, uint64_t m,
+                    uint64_t n, uint64_t k) {
   uint64_t r = uint64_t(t.arrayRows) * getMacsPerMultiplier(t, dtype);
   uint64_t c = t.arrayCols;
   return ceilDiv(k, r) * ceilDiv(n, c) * std::max(m, r) + r + c - 1;
@@ -422,14 +423,13 @@ uint64_t vecCycles(const target::TargetDescription &t, const isa::Vec &v) {
       continue;
     const target::Scratchpad &pad = t.getScratchpad(Buffer(b));
     mem = std::max<uint64_t>(
-        mem, ceilDiv(perBuffer[b],
-                     std::max<uint64_t>(1, uint64_t(pad.banks) *
-                                               pad.bankWidthBytes)));
+        mem,
+        ceilDiv(perBuffer[b], std::max<uint64_t>(1, uint64_t(pad.banks) *
+                                                        pad.bankWidthBytes)));
   }
   return fn->latency +
-         std::max<uint64_t>(ceilDiv(elems, std::max(1u, t.vectorLanes)) *
-                                fn->interval,
-                            mem);
+         std::max<uint64_t>(
+             ceilDiv(elems, std::max(1u, t.vectorLanes)) * fn->interval, mem);
 }
 
 void Out::account(const isa::Instruction &inst) {
@@ -595,9 +595,9 @@ void loadPadded(Out &out, Buffer buffer, DType dtype, uint32_t sram,
 
 /// A dense load of a 2-D DRAM block [rows][cols] with DRAM strides
 /// (rowStride, colStride) into a row-major tile with row stride `ld`.
-void load2D(Out &out, Buffer buffer, DType dtype, uint32_t sram,
-            uint64_t dram, int64_t rows, int64_t cols, int64_t rowStride,
-            int64_t colStride, int64_t ld) {
+void load2D(Out &out, Buffer buffer, DType dtype, uint32_t sram, uint64_t dram,
+            int64_t rows, int64_t cols, int64_t rowStride, int64_t colStride,
+            int64_t ld) {
   Box box;
   box.size = {rows, cols};
   box.dramStride = {rowStride, colStride};
@@ -640,8 +640,7 @@ struct GemmProblem {
   int64_t accShare = 1;
   /// M tiles of at most `mCap` rows for K tiles of `kt`; empty when none
   /// fits.
-  std::function<SmallVector<MTile>(int64_t mCap, int64_t kt, int64_t nt)>
-      tileM;
+  std::function<SmallVector<MTile>(int64_t mCap, int64_t kt, int64_t nt)> tileM;
   /// Fills the A tile [tile.rows][kt] (row stride `ld`) at `addr` in act.
   std::function<void(Out &, const MTile &, int64_t k0, int64_t kt,
                      uint32_t addr, int64_t ld)>
@@ -652,8 +651,8 @@ struct GemmProblem {
       loadW;
   /// Finishes the accumulator tile [tile.rows][nt] (row stride `ld`) at
   /// `acc`: bias, scaling, epilogue, store.
-  std::function<void(Out &, const MTile &, int64_t n0, int64_t nt,
-                     uint32_t acc, int64_t ld)>
+  std::function<void(Out &, const MTile &, int64_t n0, int64_t nt, uint32_t acc,
+                     int64_t ld)>
       finish;
   /// Extra act bytes a tile needs besides A (an im2col patch); 0 if none.
   std::function<int64_t(const MTile &, int64_t k0, int64_t kt)> actExtra;
@@ -810,8 +809,8 @@ bool runGemm(Out &out, const GemmProblem &p, const Plan &plan) {
   bool forward = true;
   auto addTile = [&](int64_t mi, int64_t ni) {
     for (int64_t s = 0; s < numK; ++s)
-      steps.push_back({mi, ni, forward ? s : numK - 1 - s, s == 0,
-                       s == numK - 1});
+      steps.push_back(
+          {mi, ni, forward ? s : numK - 1 - s, s == 0, s == numK - 1});
     forward = !forward;
   };
   if (plan.nOuter) {
@@ -945,8 +944,7 @@ SmallVector<Plan> candidatePlans(Emitter &emitter, const GemmProblem &p) {
         caps.push_back(mCap / 2);
       // A whole K of A resident across the N tiles.
       int64_t resident = actBudget / (p.K * es);
-      if (resident >= std::min<int64_t>(r, p.M) && resident < mCap &&
-          kt < p.K)
+      if (resident >= std::min<int64_t>(r, p.M) && resident < mCap && kt < p.K)
         caps.push_back(resident);
       for (int64_t cap : caps)
         for (bool nOuter : {false, true}) {
@@ -966,8 +964,6 @@ struct Choice {
   Estimate estimate;
 };
 
-bool debugPlans() { return std::getenv("SPC_DEBUG_CONTRACTION") != nullptr; }
-
 /// Picks the (problem, plan) with the smallest timing estimate: every
 /// candidate is costed with the unit sums first (a lower bound of its
 /// time), then timed in increasing order of that bound until the bound
@@ -980,17 +976,19 @@ std::optional<Choice> choosePlan(Emitter &emitter, Operation *op,
     uint64_t bound;
   };
   SmallVector<Candidate> candidates;
+  std::set<std::tuple<size_t, uint64_t, uint64_t, int64_t, int64_t, bool, bool>>
+      seen;
   for (size_t i = 0; i < problems.size(); ++i)
     for (const Plan &plan : candidatePlans(emitter, *problems[i])) {
       Out dry(emitter, op, /*dry=*/true, /*timed=*/false);
       if (!runGemm(dry, *problems[i], plan))
         continue;
+      // Different M caps often give the same tiles: keep one.
+      auto key = std::make_tuple(i, dry.est.bound(), dry.est.instructions,
+                                 plan.nt, plan.kt, plan.nOuter, plan.ramp);
+      if (!seen.insert(key).second)
+        continue;
       candidates.push_back({i, plan, dry.est.bound()});
-      if (debugPlans())
-        llvm::errs() << "  cand v" << i << " mCap " << plan.mCap << " nt "
-                     << plan.nt << " kt " << plan.kt << " bound "
-                     << dry.est.bound() << " insts " << dry.est.instructions
-                     << "\n";
     }
   SmallVector<size_t> order(candidates.size());
   for (size_t i = 0; i < order.size(); ++i)
@@ -1000,54 +998,88 @@ std::optional<Choice> choosePlan(Emitter &emitter, Operation *op,
            std::make_pair(candidates[b].bound, b);
   });
   std::optional<Choice> best;
-  if (const char *force = std::getenv("SPC_FORCE_PLAN")) {
-    long v, m, n, k, o, rp = 0;
-    if (sscanf(force, "%ld,%ld,%ld,%ld,%ld,%ld", &v, &m, &n, &k, &o, &rp) >=
-        5) {
-      Plan plan{m, n, k, o != 0, rp != 0};
-      Out dry(emitter, op, /*dry=*/true, /*timed=*/true);
-      dry.traceTiming();
-      if (size_t(v) < problems.size() && runGemm(dry, *problems[v], plan)) {
-        llvm::errs() << "forced plan est " << dry.est.total() << "\n";
-        return Choice{size_t(v), plan, dry.est};
-      }
-    }
-  }
+  // At most this many are timed: past it, the bounds are within a few
+  // percent of each other and of the time.
+  constexpr unsigned kMaxTimed = 96;
+  unsigned timed = 0;
   for (size_t i : order) {
     const Candidate &c = candidates[i];
-    if (best && c.bound >= best->estimate.total())
+    if (best && (c.bound >= best->estimate.total() || timed >= kMaxTimed))
       break;
+    ++timed;
     Out dry(emitter, op, /*dry=*/true, /*timed=*/true);
     runGemm(dry, *problems[c.index], c.plan);
-    if (debugPlans())
-      llvm::errs() << "  timed v" << c.index << " bound " << c.bound
-                   << " total " << dry.est.total() << "\n";
     if (!best || dry.est.total() < best->estimate.total())
       best = Choice{c.index, c.plan, dry.est};
   }
-  if (best && debugPlans())
-    llvm::errs() << getNodeName(op) << ": variant " << best->index
-                 << " mCap " << best->plan.mCap << " nt " << best->plan.nt
-                 << " kt " << best->plan.kt << " nOuter "
-                 << best->plan.nOuter << " ramp " << best->plan.ramp
-                 << " est " << best->estimate.total()
-                 << " (load " << best->estimate.load << " dram "
-                 << best->estimate.dram << " matrix " << best->estimate.matrix
-                 << " vector " << best->estimate.vector << ") of "
-                 << candidates.size() << " candidates\n";
+  LLVM_DEBUG(if (best) llvm::dbgs()
+             << getNodeName(op) << ": variant " << best->index << " mCap "
+             << best->plan.mCap << " nt " << best->plan.nt << " kt "
+             << best->plan.kt << " nOuter " << best->plan.nOuter << " ramp "
+             << best->plan.ramp << " est " << best->estimate.total()
+             << " (load " << best->estimate.load << " dram "
+             << best->estimate.dram << " matrix " << best->estimate.matrix
+             << " vector " << best->estimate.vector << ") of "
+             << candidates.size() << " candidates\n");
   return best;
+}
+
+/// Why no plan fits `p`: the scratchpad bytes its smallest tiles (one row
+/// of A, one array pass of K and N) need against the tile budgets.
+std::string describeSmallestTile(Emitter &emitter, const GemmProblem &p) {
+  const target::TargetDescription &t = emitter.getTarget();
+  int64_t es = isa::elementSize(p.dtype);
+  int64_t k = std::min<int64_t>(p.K, int64_t(t.arrayRows) *
+                                         getMacsPerMultiplier(t, p.dtype));
+  int64_t n = std::min<int64_t>(p.N, t.arrayCols);
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << "the smallest tiles (1 x " << k << " of A, " << n << " x " << k
+     << " of W, 1 x " << n << " of C) need " << k * es << ", " << n * k * es
+     << " and " << n * 4
+     << " bytes; the tile budgets (half of each scratchpad) are "
+     << emitter.getTileBudget(Buffer::Act) << " (act), "
+     << emitter.getTileBudget(Buffer::Wgt) << " (wgt) and "
+     << emitter.getTileBudget(Buffer::Acc) / p.accShare << " (acc)";
+  return text;
 }
 
 //===----------------------------------------------------------------------===//
 // Epilogue, bias and stores shared by the finishers
 //===----------------------------------------------------------------------===//
 
+/// A contraction whose int32 accumulators are requantized to int8 (a fused
+/// QDQ group): out = sat8(rne(acc · multiplier[n]) + zero point), then
+/// clamped to [lo, hi] (the quantized relu or clip).
+struct Requant {
+  int32_t zeroPoint = 0;
+  float multiplier = 1.0f;            ///< per tensor
+  std::optional<uint64_t> perChannel; ///< [N] f32 multipliers in DRAM
+  int32_t lo = -128, hi = 127;
+};
+
 /// The context of one contraction layer.
 struct Layer {
+  Layer(Emitter &emitter, Operation *op, ArrayRef<Operation *> epilogue,
+        DType type)
+      : emitter(emitter), op(op), epilogue(epilogue), accType(type),
+        outType(type) {}
+
   Emitter &emitter;
   Operation *op;
   ArrayRef<Operation *> epilogue;
-  DType accType = DType::F32; ///< f32 or i32
+  DType accType = DType::F32;       ///< f32 or i32
+  DType outType = DType::F32;       ///< accType, or i8 when requantized
+  std::optional<uint64_t> biasAddr; ///< [N] in accType, per output channel
+  std::optional<Requant> requant;
+
+  /// Whether an epilogue op takes a scratch tile of the accumulator's size
+  /// from the acc ring (emitEpilogue allocates it itself): accumulator tiles
+  /// then take a quarter of acc, so that the scratch cannot wrap onto them.
+  bool needsScratch() const {
+    return llvm::any_of(
+        epilogue, [](Operation *ep) { return llvm::isa<spa::GeluOp>(ep); });
+  }
 
   void applyEpilogue(Out &out, uint16_t rows, uint16_t cols,
                      isa::VecOperand tile) const {
@@ -1060,6 +1092,41 @@ struct Layer {
       }
       emitEpilogue(out.emitter, ep, rows, cols, tile);
     }
+  }
+
+  /// Finishes an accumulator tile [rows][cols] (row stride `ld`, output
+  /// channels from `n0`) after bias and scaling: the epilogue in place, or
+  /// the requantization into a new int8 tile. Returns the address and row
+  /// stride of what to store (in acc, of type outType).
+  std::pair<uint32_t, int64_t> finishTile(Out &out, int64_t rows, int64_t cols,
+                                          uint32_t acc, int64_t ld,
+                                          int64_t n0) const {
+    if (!requant) {
+      applyEpilogue(out, uint16_t(rows), uint16_t(cols),
+                    sramOperand(Buffer::Acc, acc, ld));
+      return {acc, ld};
+    }
+    const Requant &q = *requant;
+    isa::VecOperand scale;
+    if (q.perChannel) {
+      uint32_t at = out.alloc(Buffer::Acc, cols * 4);
+      load2D(out, Buffer::Acc, DType::F32, at, *q.perChannel + n0 * 4, 1, cols,
+             cols, 1, cols);
+      scale = sramOperand(Buffer::Acc, at, 0, 1);
+    }
+    uint32_t dst = out.alloc(Buffer::Acc, rows * cols);
+    isa::VecOperand tile = sramOperand(Buffer::Acc, dst, cols);
+    out.emit(makeVec(VecFunc::Requant, DType::I32, DType::I8, uint16_t(rows),
+                     uint16_t(cols), tile, sramOperand(Buffer::Acc, acc, ld),
+                     scale, q.perChannel ? 0.0f : q.multiplier, 0.0f,
+                     q.zeroPoint));
+    if (q.lo > -128)
+      out.emit(makeVec(VecFunc::Max, DType::I8, DType::I8, uint16_t(rows),
+                       uint16_t(cols), tile, tile, {}, float(q.lo)));
+    if (q.hi < 127)
+      out.emit(makeVec(VecFunc::Min, DType::I8, DType::I8, uint16_t(rows),
+                       uint16_t(cols), tile, tile, {}, float(q.hi)));
+    return {dst, cols};
   }
 };
 
@@ -1100,6 +1167,7 @@ struct ConvGemm {
   uint64_t yAddr = 0;
   int64_t OH = 0, OW = 0, oBase = 0, oy0 = 0, ox0 = 0, osh = 1, osw = 1;
   uint32_t padBits = 0;
+  int8_t aZp = 0, wZp = 0;
   bool explicitIm2col = false;
   /// Where explicit im2col puts the input patch.
   Buffer patchBuffer = Buffer::Act;
@@ -1120,8 +1188,8 @@ tapChannels(const ConvGemm &g, int64_t t, int64_t k0, int64_t kt) {
 }
 
 /// Direct im2col: one padded LOAD per tap.
-void loadConvADirect(Out &out, const ConvGemm &g, const MTile &tile,
-                     int64_t k0, int64_t kt, uint32_t addr, int64_t ld) {
+void loadConvADirect(Out &out, const ConvGemm &g, const MTile &tile, int64_t k0,
+                     int64_t kt, uint32_t addr, int64_t ld) {
   unsigned es = isa::elementSize(g.dtype);
   int64_t T = g.numTaps();
   for (int64_t t = 0; t < T; ++t) {
@@ -1236,45 +1304,45 @@ void loadConvAExplicit(Out &out, const ConvGemm &g, const MTile &tile,
         rows = tile.nh, cols = tile.nw;
         srs = rowStep, scs = g.sw, drs = tile.nw * ld, dcs = ld;
       }
-      out.emit(makeVec(VecFunc::Copy, g.dtype, g.dtype, uint16_t(rows),
-                       uint16_t(cols),
-                       sramOperand(Buffer::Act, addr + uint32_t(d * es), drs,
-                                   dcs),
-                       sramOperand(g.patchBuffer, at + uint32_t(s * es), srs,
-                                   scs)));
+      out.emit(makeVec(
+          VecFunc::Copy, g.dtype, g.dtype, uint16_t(rows), uint16_t(cols),
+          sramOperand(Buffer::Act, addr + uint32_t(d * es), drs, dcs),
+          sramOperand(g.patchBuffer, at + uint32_t(s * es), srs, scs)));
     }
   }
 }
 
-/// Stores an accumulator tile [pixel][channel] to NCHW.
-void storeConvTile(Out &out, const ConvGemm &g, DType accType,
-                   const MTile &tile, int64_t n0, int64_t nt, uint32_t acc,
+/// Stores a finished tile [pixel][channel] (in acc, row stride `ld`) to
+/// NCHW.
+void storeConvTile(Out &out, const ConvGemm &g, DType outType,
+                   const MTile &tile, int64_t n0, int64_t nt, uint32_t at,
                    int64_t ld) {
   Box box;
   box.size = {nt, tile.nh, tile.nw};
   box.dramStride = {g.OH * g.OW, g.osh * g.OW, g.osw};
   box.sramStride = {1, tile.nw * ld, ld};
-  uint64_t dram =
-      g.yAddr + uint64_t((g.oBase + n0) * g.OH * g.OW +
-                         (g.oy0 + tile.oh0 * g.osh) * g.OW +
-                         (g.ox0 + tile.ow0 * g.osw)) *
-                    4;
-  out.emit(makeDma(false, Buffer::Acc, accType, acc, dram, box));
+  uint64_t dram = g.yAddr + uint64_t((g.oBase + n0) * g.OH * g.OW +
+                                     (g.oy0 + tile.oh0 * g.osh) * g.OW +
+                                     (g.ox0 + tile.ow0 * g.osw)) *
+                                isa::elementSize(outType);
+  out.emit(makeDma(false, Buffer::Acc, outType, at, dram, box));
 }
 
 /// What a convolution layer shares between its GEMMs.
 struct ConvLayer : Layer {
-  std::optional<uint64_t> biasAddr; ///< [O] in accType
+  using Layer::Layer;
 };
 
 GemmProblem makeConvProblem(const ConvLayer &layer, const ConvGemm &g,
-                            std::function<void(Out &, int64_t, int64_t,
-                                               int64_t, int64_t, uint32_t,
-                                               int64_t)>
+                            std::function<void(Out &, int64_t, int64_t, int64_t,
+                                               int64_t, uint32_t, int64_t)>
                                 loadW,
                             int64_t n) {
   GemmProblem p;
+  p.accShare = layer.needsScratch() ? 2 : 1;
   p.dtype = g.dtype;
+  p.aZp = g.aZp;
+  p.wZp = g.wZp;
   p.M = g.mh * g.mw;
   p.N = n;
   p.K = g.getK();
@@ -1310,14 +1378,14 @@ GemmProblem makeConvProblem(const ConvLayer &layer, const ConvGemm &g,
       loadConvADirect(out, g, tile, k0, kt, addr, ld);
   };
   p.loadW = std::move(loadW);
-  p.finish = [&g, &layer](Out &out, const MTile &tile, int64_t n0,
-                          int64_t nt, uint32_t acc, int64_t ld) {
+  p.finish = [&g, &layer](Out &out, const MTile &tile, int64_t n0, int64_t nt,
+                          uint32_t acc, int64_t ld) {
     if (layer.biasAddr)
-      addBiasRow(out, layer, *layer.biasAddr, g.oBase + n0, tile.rows, nt,
-                 acc, ld);
-    layer.applyEpilogue(out, uint16_t(tile.rows), uint16_t(nt),
-                        sramOperand(Buffer::Acc, acc, ld));
-    storeConvTile(out, g, layer.accType, tile, n0, nt, acc, ld);
+      addBiasRow(out, layer, *layer.biasAddr, g.oBase + n0, tile.rows, nt, acc,
+                 ld);
+    auto [at, atLd] =
+        layer.finishTile(out, tile.rows, nt, acc, ld, g.oBase + n0);
+    storeConvTile(out, g, layer.outType, tile, n0, nt, at, atLd);
   };
   return p;
 }
@@ -1359,9 +1427,8 @@ LogicalResult runConvGemm(Out &out, const ConvLayer &layer, const ConvGemm &g,
   if (p.K == 0) {
     // No tap: bias (or zero) and the epilogue on every tile.
     int64_t cap = std::max<int64_t>(
-        1, std::min<int64_t>(kMaxU16,
-                             out.budget(Buffer::Acc) / (4 * std::max<int64_t>(
-                                                                1, p.N))));
+        1, std::min<int64_t>(kMaxU16, out.budget(Buffer::Acc) /
+                                          (4 * std::max<int64_t>(1, p.N))));
     for (const MTile &tile : tileGrid(g.mh, g.mw, cap)) {
       uint32_t acc = out.alloc(Buffer::Acc, tile.rows * p.N * 4);
       out.pin(Buffer::Acc, acc, tile.rows * p.N * 4);
@@ -1432,8 +1499,7 @@ struct DepthwiseVec {
       if (layer.biasAddr) {
         bias = out.alloc(Buffer::Acc, cc * es);
         load2D(out, Buffer::Acc, DType::F32, bias,
-               *layer.biasAddr + uint64_t(g.oBase + c0) * es, 1, cc, cc, 1,
-               cc);
+               *layer.biasAddr + uint64_t(g.oBase + c0) * es, 1, cc, cc, 1, cc);
         out.pin(Buffer::Acc, bias, cc * es);
       }
       for (int64_t j0 = 0; j0 < g.mh; j0 += shape.rows) {
@@ -1468,19 +1534,17 @@ struct DepthwiseVec {
         int64_t rowStep = (g.sh / patch.hstep) * patch.pw;
         int cur = 0;
         for (int64_t t = 0; t < T; ++t) {
-          int64_t srcBase =
-              ((g.taps[t].offH - minH) / patch.hstep) * patch.pw +
-              (g.taps[t].offW - minW);
+          int64_t srcBase = ((g.taps[t].offH - minH) / patch.hstep) * patch.pw +
+                            (g.taps[t].offW - minW);
           for (int64_t j = 0; j < nh; ++j) {
             isa::VecOperand src = sramOperand(
-                Buffer::Act, at + uint32_t((srcBase + j * rowStep) * es),
-                plane, g.sw);
+                Buffer::Act, at + uint32_t((srcBase + j * rowStep) * es), plane,
+                g.sw);
             isa::VecOperand weight =
                 sramOperand(Buffer::Wgt, w + uint32_t(t * es), T, 0);
             auto sumAt = [&](int which) {
               return sramOperand(sumBuffer[which],
-                                 sum[which] + uint32_t(j * g.mw * es), rows,
-                                 1);
+                                 sum[which] + uint32_t(j * g.mw * es), rows, 1);
             };
             if (t == 0) {
               emitVec(out, VecFunc::Mul, DType::F32, uint16_t(cc),
@@ -1489,10 +1553,10 @@ struct DepthwiseVec {
             }
             isa::VecOperand product = sramOperand(
                 Buffer::Acc, prod + uint32_t(j * g.mw * es), rows, 1);
-            emitVec(out, VecFunc::Mul, DType::F32, uint16_t(cc),
-                    uint16_t(g.mw), product, src, weight);
-            emitVec(out, VecFunc::Add, DType::F32, uint16_t(cc),
-                    uint16_t(g.mw), sumAt(1 - cur), sumAt(cur), product);
+            emitVec(out, VecFunc::Mul, DType::F32, uint16_t(cc), uint16_t(g.mw),
+                    product, src, weight);
+            emitVec(out, VecFunc::Add, DType::F32, uint16_t(cc), uint16_t(g.mw),
+                    sumAt(1 - cur), sumAt(cur), product);
           }
           if (t > 0)
             cur = 1 - cur;
@@ -1512,12 +1576,12 @@ struct DepthwiseVec {
         store.size = {cc, nh, g.mw};
         store.dramStride = {g.OH * g.OW, g.osh * g.OW, g.osw};
         store.sramStride = {rows, g.mw, 1};
-        uint64_t dram = g.yAddr + uint64_t((g.oBase + c0) * g.OH * g.OW +
-                                           (g.oy0 + j0 * g.osh) * g.OW +
-                                           g.ox0) *
-                                      es;
-        out.emit(makeDma(false, sumBuffer[cur], DType::F32, sum[cur], dram,
-                         store));
+        uint64_t dram =
+            g.yAddr + uint64_t((g.oBase + c0) * g.OH * g.OW +
+                               (g.oy0 + j0 * g.osh) * g.OW + g.ox0) *
+                          es;
+        out.emit(
+            makeDma(false, sumBuffer[cur], DType::F32, sum[cur], dram, store));
         out.unpin(sumBuffer[cur], sum[cur]);
       }
       out.unpin(Buffer::Wgt, w);
@@ -1543,9 +1607,9 @@ struct DepthwiseVec {
       int64_t perChannelAct = (patch.ph * patch.pw + pixels) * 4;
       int64_t perChannelWgt = (T + pixels) * 4;
       int64_t perChannelAcc = (pixels + 1) * 4;
-      int64_t cc = std::min<int64_t>({channels, act / perChannelAct,
-                                      wgt / perChannelWgt,
-                                      acc / perChannelAcc, kMaxU16});
+      int64_t cc =
+          std::min<int64_t>({channels, act / perChannelAct, wgt / perChannelWgt,
+                             acc / perChannelAcc, kMaxU16});
       if (cc >= 1)
         result.push_back({cc, rows});
       // Enough channels to fill the lanes: fewer rows only pipeline.
@@ -1557,14 +1621,283 @@ struct DepthwiseVec {
 };
 
 //===----------------------------------------------------------------------===//
+// QDQ groups: dequantize -> float contraction -> quantize as an int8 GEMM
+//===----------------------------------------------------------------------===//
+
+/// The one value of a constant whose elements are all equal.
+std::optional<double> getUniform(Value value) {
+  std::optional<SmallVector<double>> values = readConstant(value);
+  if (!values || values->empty())
+    return std::nullopt;
+  for (double v : *values)
+    if (v != values->front())
+      return std::nullopt;
+  return values->front();
+}
+
+bool isInt8(Value value) {
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  return type && getDType(type.getElementType()) == DType::I8;
+}
+
+/// A quantized operand or result: its int8 zero point and its scales, one
+/// or one per channel along `axis`.
+struct QuantParams {
+  int32_t zeroPoint = 0;
+  SmallVector<double> scales;
+  double scale(int64_t n) const {
+    return scales.size() == 1 ? scales.front() : scales[n];
+  }
+};
+
+/// Reads constant scale/zero point pairs: per tensor, or per channel along
+/// `channelAxis` of `rank` (with `channels` entries) when allowed.
+std::optional<QuantParams> readQuantParams(Value scale, Value zeroPoint,
+                                           int64_t axis, int64_t rank,
+                                           std::optional<int64_t> channelAxis,
+                                           int64_t channels) {
+  std::optional<SmallVector<double>> scales = readConstant(scale);
+  std::optional<double> zp = getUniform(zeroPoint);
+  if (!scales || scales->empty() || !zp)
+    return std::nullopt;
+  QuantParams q;
+  q.zeroPoint = int32_t(*zp);
+  if (scales->size() > 1) {
+    if (axis < 0)
+      axis += rank;
+    if (!channelAxis || axis != *channelAxis ||
+        int64_t(scales->size()) != channels)
+      return std::nullopt;
+  }
+  q.scales = std::move(*scales);
+  return q;
+}
+
+/// A fused QDQ group around a float contraction.
+struct Qdq {
+  spa::DequantizeOp x, w;
+  Value xInput, wInput;   ///< the int8 tensors
+  spa::DequantizeOp bias; ///< a dequantized bias, if any
+  spa::QuantizeOp y;
+  QuantParams xq, wq, yq;
+  SmallVector<double> biasValues; ///< float bias per output channel
+  int32_t lo = -128, hi = 127;
+};
+
+/// Matches `op` (conv2d, matmul or gemm on f32) whose input and weight are
+/// dequantized int8 tensors (the weight a constant), each used only by `op`,
+/// whose bias is constant (or a dequantized constant), and whose result
+/// reaches one spa.quantize to int8 through single-use relu or clip ops.
+/// `inputOperand`, `weightOperand`: the operands; `n`: output channels;
+/// `wAxis`, `yAxis`: the channel axes of the weight and the result.
+std::optional<Qdq> matchQdq(Operation *op, Value input, Value weight,
+                            Value bias, int64_t n, std::optional<int64_t> wAxis,
+                            int64_t yAxis,
+                            SmallVectorImpl<Operation *> *chain) {
+  if (!cast<ShapedType>(op->getResult(0).getType()).getElementType().isF32())
+    return std::nullopt;
+  Qdq q;
+  q.x = input.getDefiningOp<spa::DequantizeOp>();
+  q.w = weight.getDefiningOp<spa::DequantizeOp>();
+  if (!q.x || !q.w || !input.hasOneUse() || !weight.hasOneUse() ||
+      !isInt8(q.x.getInput()) || !isInt8(q.w.getInput()) ||
+      !readConstant(q.w.getInput()))
+    return std::nullopt;
+  q.xInput = q.x.getInput();
+  q.wInput = q.w.getInput();
+  auto xType = cast<RankedTensorType>(input.getType());
+  auto wType = cast<RankedTensorType>(weight.getType());
+  std::optional<QuantParams> xq =
+      readQuantParams(q.x.getScale(), q.x.getZeroPoint(), q.x.getAxis(),
+                      xType.getRank(), std::nullopt, 0);
+  std::optional<QuantParams> wq =
+      readQuantParams(q.w.getScale(), q.w.getZeroPoint(), q.w.getAxis(),
+                      wType.getRank(), wAxis, n);
+  if (!xq || !wq || xq->zeroPoint < -128 || xq->zeroPoint > 127 ||
+      wq->zeroPoint < -128 || wq->zeroPoint > 127)
+    return std::nullopt;
+  q.xq = *xq;
+  q.wq = *wq;
+  if (bias) {
+    std::optional<SmallVector<double>> values;
+    if ((q.bias = bias.getDefiningOp<spa::DequantizeOp>())) {
+      if (!bias.hasOneUse())
+        return std::nullopt;
+      std::optional<SmallVector<double>> raw = readConstant(q.bias.getInput());
+      std::optional<SmallVector<double>> scale =
+          readConstant(q.bias.getScale());
+      std::optional<SmallVector<double>> zp =
+          readConstant(q.bias.getZeroPoint());
+      if (!raw || !scale || !zp)
+        return std::nullopt;
+      values.emplace();
+      for (size_t i = 0; i < raw->size(); ++i) {
+        size_t c = scale->size() == 1 ? 0 : i;
+        if (c >= scale->size() || c >= zp->size())
+          return std::nullopt;
+        // DEQUANT: fl((x - zp) · scale).
+        values->push_back(
+            double(float(((*raw)[i] - (*zp)[c]) * double(float((*scale)[c])))));
+      }
+    } else {
+      values = readConstant(bias);
+    }
+    if (!values || (values->size() != 1 && int64_t(values->size()) != n))
+      return std::nullopt;
+    q.biasValues.assign(n, 0.0);
+    for (int64_t i = 0; i < n; ++i)
+      q.biasValues[i] = (*values)[values->size() == 1 ? 0 : i];
+  }
+  // relu / clip, then the quantize.
+  Value value = op->getResult(0);
+  SmallVector<Operation *> ops;
+  SmallVector<std::pair<double, double>> clamps;
+  while (value.hasOneUse()) {
+    Operation *user = *value.getUsers().begin();
+    if (user->getOperand(0) != value)
+      return std::nullopt;
+    if (auto quantize = dyn_cast<spa::QuantizeOp>(user)) {
+      if (!isInt8(quantize.getResult()))
+        return std::nullopt;
+      auto yType = cast<RankedTensorType>(value.getType());
+      std::optional<QuantParams> yq =
+          readQuantParams(quantize.getScale(), quantize.getZeroPoint(),
+                          quantize.getAxis(), yType.getRank(), yAxis, n);
+      if (!yq || yq->zeroPoint < -128 || yq->zeroPoint > 127)
+        return std::nullopt;
+      q.y = quantize;
+      q.yq = *yq;
+      ops.push_back(user);
+      break;
+    }
+    if (llvm::isa<spa::ReluOp>(user)) {
+      clamps.push_back({0.0, std::numeric_limits<double>::infinity()});
+    } else if (auto clip = dyn_cast<spa::ClipOp>(user)) {
+      clamps.push_back(
+          {clip.getMin() ? clip.getMin()->convertToDouble()
+                         : -std::numeric_limits<double>::infinity(),
+           clip.getMax() ? clip.getMax()->convertToDouble()
+                         : std::numeric_limits<double>::infinity()});
+    } else {
+      return std::nullopt;
+    }
+    ops.push_back(user);
+    value = user->getResult(0);
+  }
+  if (!q.y)
+    return std::nullopt;
+  // quantize is monotonic: quantize(clamp(v)) = clamp(quantize(v)) with the
+  // quantized bounds (exact for a per-tensor scale; 0 maps to the zero
+  // point for any scale).
+  for (auto [lo, hi] : clamps) {
+    auto quantizeBound = [&](double v) -> std::optional<int32_t> {
+      if (std::isinf(v))
+        return v < 0 ? -128 : 127;
+      if (v == 0.0)
+        return q.yq.zeroPoint;
+      if (q.yq.scales.size() != 1)
+        return std::nullopt;
+      double r = std::nearbyint(double(float(v) / float(q.yq.scales[0])));
+      return int32_t(std::clamp(r + q.yq.zeroPoint, -128.0, 127.0));
+    };
+    std::optional<int32_t> l = quantizeBound(lo), h = quantizeBound(hi);
+    if (!l || !h)
+      return std::nullopt;
+    q.lo = std::max(q.lo, *l);
+    q.hi = std::min(q.hi, *h);
+  }
+  if (chain)
+    chain->assign(ops.begin(), ops.end());
+  return q;
+}
+
+/// The QDQ group of a contraction, with its operands and axes.
+std::optional<Qdq> matchQdqOf(Operation *op,
+                              SmallVectorImpl<Operation *> *chain) {
+  if (auto conv = dyn_cast<spa::Conv2DOp>(op)) {
+    int64_t n =
+        cast<RankedTensorType>(conv.getWeight().getType()).getDimSize(0);
+    return matchQdq(op, conv.getInput(), conv.getWeight(), conv.getBias(), n, 0,
+                    1, chain);
+  }
+  if (auto matmul = dyn_cast<spa::MatMulOp>(op)) {
+    auto rhs = cast<RankedTensorType>(matmul.getRhs().getType());
+    auto out = cast<RankedTensorType>(matmul.getType());
+    if (rhs.getRank() != 2)
+      return std::nullopt;
+    return matchQdq(op, matmul.getLhs(), matmul.getRhs(), Value(),
+                    rhs.getDimSize(1), 1, out.getRank() - 1, chain);
+  }
+  if (auto gemm = dyn_cast<spa::GemmOp>(op)) {
+    if (gemm.getAlpha().convertToFloat() != 1.0f)
+      return std::nullopt;
+    auto b = cast<RankedTensorType>(gemm.getB().getType());
+    int64_t n = b.getDimSize(gemm.getTransB() ? 0 : 1);
+    Value c = gemm.getC();
+    if (c) {
+      // Only a C that is one row (a bias) folds into the int32 bias.
+      auto cType = cast<RankedTensorType>(c.getType());
+      if (cType.getRank() == 2 && cType.getDimSize(0) != 1)
+        return std::nullopt;
+    }
+    std::optional<Qdq> q = matchQdq(op, gemm.getA(), gemm.getB(), c, n,
+                                    gemm.getTransB() ? 0 : 1, 1, chain);
+    if (q && c) {
+      float beta = gemm.getBeta().convertToFloat();
+      for (double &v : q->biasValues)
+        v = double(float(beta) * float(v));
+    }
+    return q;
+  }
+  return std::nullopt;
+}
+
+/// Sets up `layer` for a QDQ group: int32 accumulation, the int32 bias
+/// round(bias / (s_x · s_w)) and the requantization multipliers
+/// s_x · s_w / s_y as compile-time constants.
+void setUpRequant(Emitter &emitter, Operation *op, const Qdq &q, int64_t n,
+                  Layer &layer) {
+  layer.accType = DType::I32;
+  layer.outType = DType::I8;
+  auto inScale = [&](int64_t c) { return q.xq.scale(0) * q.wq.scale(c); };
+  if (!q.biasValues.empty()) {
+    std::vector<uint8_t> data(n * 4);
+    for (int64_t c = 0; c < n; ++c) {
+      double v = std::nearbyint(q.biasValues[c] / inScale(c));
+      int32_t i = int32_t(std::clamp(v, -2147483648.0, 2147483647.0));
+      std::memcpy(&data[c * 4], &i, 4);
+    }
+    layer.biasAddr =
+        emitter.addConstant(getNodeName(op) + ".bias_i32", DType::I32, 1,
+                            uint32_t(n), std::move(data));
+  }
+  Requant r;
+  r.zeroPoint = q.yq.zeroPoint;
+  r.lo = q.lo;
+  r.hi = q.hi;
+  if (q.wq.scales.size() == 1 && q.yq.scales.size() == 1) {
+    r.multiplier = float(inScale(0) / q.yq.scale(0));
+  } else {
+    std::vector<uint8_t> data(n * 4);
+    for (int64_t c = 0; c < n; ++c) {
+      float f = float(inScale(c) / q.yq.scale(c));
+      std::memcpy(&data[c * 4], &f, 4);
+    }
+    r.perChannel = emitter.addConstant(getNodeName(op) + ".requant", DType::F32,
+                                       1, uint32_t(n), std::move(data));
+  }
+  layer.requant = r;
+}
+
+//===----------------------------------------------------------------------===//
 // conv2d
 //===----------------------------------------------------------------------===//
 
 /// The DRAM view of the layer's result (the last epilogue op's).
 FailureOr<View> lookupResult(Emitter &emitter, Operation *op,
                              ArrayRef<Operation *> epilogue) {
-  Value result = epilogue.empty() ? op->getResult(0)
-                                  : epilogue.back()->getResult(0);
+  Value result =
+      epilogue.empty() ? op->getResult(0) : epilogue.back()->getResult(0);
   return emitter.lookup(result, op);
 }
 
@@ -1580,19 +1913,23 @@ LogicalResult checkTypes(Operation *op, DType in, DType w, DType out) {
                            << " -> " << isa::getName(out);
 }
 
-
 LogicalResult emitConv2D(Emitter &emitter, spa::Conv2DOp op,
-                         ArrayRef<Operation *> epilogue) {
-  FailureOr<View> x = emitter.lookup(op.getInput(), op);
-  FailureOr<View> w = emitter.lookup(op.getWeight(), op);
+                         ArrayRef<Operation *> epilogue,
+                         const std::optional<Qdq> &qdq) {
+  Value input = qdq ? qdq->xInput : op.getInput();
+  Value weight = qdq ? qdq->wInput : op.getWeight();
+  FailureOr<View> x = emitter.lookup(input, op);
+  FailureOr<View> w = emitter.lookup(weight, op);
   FailureOr<View> y = lookupResult(emitter, op, epilogue);
   if (failed(x) || failed(w) || failed(y))
     return failure();
-  if (failed(checkTypes(op, x->dtype, w->dtype,
-                        epilogue.empty() ? y->dtype : DType::F32)))
+  if (!qdq && failed(checkTypes(op, x->dtype, w->dtype,
+                                epilogue.empty() ? y->dtype : DType::F32)))
     return failure();
-  ConvLayer layer{{emitter, op, epilogue, y->dtype}, std::nullopt};
-  if (Value bias = op.getBias()) {
+  ConvLayer layer(emitter, op, epilogue, y->dtype);
+  if (qdq) {
+    setUpRequant(emitter, op, *qdq, w->shape[0], layer);
+  } else if (Value bias = op.getBias()) {
     FailureOr<View> b = emitter.lookup(bias, op);
     if (failed(b))
       return failure();
@@ -1601,8 +1938,7 @@ LogicalResult emitConv2D(Emitter &emitter, spa::Conv2DOp op,
 
   int64_t batch = x->shape[0], C = x->shape[1], H = x->shape[2],
           W = x->shape[3];
-  int64_t O = w->shape[0], cg = w->shape[1], KH = w->shape[2],
-          KW = w->shape[3];
+  int64_t O = w->shape[0], cg = w->shape[1], KH = w->shape[2], KW = w->shape[3];
   int64_t OH = y->shape[2], OW = y->shape[3];
   int64_t groups = op.getGroups(), og = O / groups;
   ArrayRef<int64_t> s = op.getStrides(), pads = op.getPads(),
@@ -1611,6 +1947,11 @@ LogicalResult emitConv2D(Emitter &emitter, spa::Conv2DOp op,
 
   ConvGemm base;
   base.dtype = x->dtype;
+  if (qdq) {
+    base.aZp = int8_t(qdq->xq.zeroPoint);
+    base.wZp = int8_t(qdq->wq.zeroPoint);
+    base.padBits = uint8_t(base.aZp);
+  }
   base.C = C, base.H = H, base.W = W, base.cg = cg;
   base.sh = s[0], base.sw = s[1];
   for (int64_t kh = 0; kh < KH; ++kh)
@@ -1623,7 +1964,7 @@ LogicalResult emitConv2D(Emitter &emitter, spa::Conv2DOp op,
 
   unsigned es = isa::elementSize(x->dtype);
   uint64_t imageIn = uint64_t(C) * H * W * es;
-  uint64_t imageOut = uint64_t(O) * OH * OW * 4;
+  uint64_t imageOut = uint64_t(O) * OH * OW * isa::elementSize(y->dtype);
 
   // Candidates: direct and explicit im2col on the matrix unit, and for
   // depthwise layers the vector unit.
@@ -1640,7 +1981,9 @@ LogicalResult emitConv2D(Emitter &emitter, spa::Conv2DOp op,
     pointers.push_back(&p);
   // Every group and image costs the same: plan one.
   std::optional<Choice> best = choosePlan(emitter, op, pointers);
-  bool depthwise = cg == 1 && og == 1 && x->dtype == DType::F32;
+  // (An epilogue with its own scratch tile could land on the pinned bias.)
+  bool depthwise =
+      cg == 1 && og == 1 && x->dtype == DType::F32 && !layer.needsScratch();
   std::optional<DepthwiseVec::Shape> dwShape;
   DepthwiseVec dw{layer, base};
   if (depthwise) {
@@ -1660,16 +2003,14 @@ LogicalResult emitConv2D(Emitter &emitter, spa::Conv2DOp op,
       }
     }
     // The matrix candidates cost one group; the vector ones all channels.
-    if (dwShape && best &&
-        bestVec >= best->estimate.total() * uint64_t(groups))
+    if (dwShape && best && bestVec >= best->estimate.total() * uint64_t(groups))
       dwShape.reset();
     if (dwShape)
       best.reset();
   }
   if (!best && !dwShape)
-    return emitNodeError(op) << "cannot tile the convolution: no tile of "
-                                "the scratchpads holds one output pixel's "
-                                "operands";
+    return emitNodeError(op) << "cannot tile the convolution: "
+                             << describeSmallestTile(emitter, problems[0]);
 
   Out out(emitter, op, /*dry=*/false);
   for (int64_t b = 0; b < batch; ++b) {
@@ -1710,7 +2051,7 @@ LogicalResult emitConvTranspose2D(Emitter &emitter, spa::ConvTranspose2DOp op,
   if (failed(checkTypes(op, x->dtype, w->dtype,
                         epilogue.empty() ? y->dtype : DType::F32)))
     return failure();
-  ConvLayer layer{{emitter, op, epilogue, y->dtype}, std::nullopt};
+  ConvLayer layer(emitter, op, epilogue, y->dtype);
   if (Value bias = op.getBias()) {
     FailureOr<View> b = emitter.lookup(bias, op);
     if (failed(b))
@@ -1727,8 +2068,7 @@ LogicalResult emitConvTranspose2D(Emitter &emitter, spa::ConvTranspose2DOp op,
   unsigned es = isa::elementSize(x->dtype);
   uint64_t imageIn = uint64_t(C) * H * W * es;
   uint64_t imageOut = uint64_t(O) * OH * OW * 4;
-  std::optional<SmallVector<double>> constWeight =
-      readConstant(op.getWeight());
+  std::optional<SmallVector<double>> constWeight = readConstant(op.getWeight());
 
   // Phase (ry, rx): outputs oy = ry + s·j take the taps kh with
   // (ry + pad - kh·d) ≡ 0 (mod s), reading input j + (ry + pad - kh·d)/s.
@@ -1760,8 +2100,7 @@ LogicalResult emitConvTranspose2D(Emitter &emitter, spa::ConvTranspose2DOp op,
       }
       g.mh = ceilDiv(OH - ry, s[0]);
       g.mw = ceilDiv(OW - rx, s[1]);
-      g.OH = OH, g.OW = OW, g.oy0 = ry, g.ox0 = rx, g.osh = s[0],
-      g.osw = s[1];
+      g.OH = OH, g.OW = OW, g.oy0 = ry, g.ox0 = rx, g.osh = s[0], g.osw = s[1];
       macs += uint64_t(g.mh) * g.mw * og * g.getK() * groups * batch;
       int64_t T = g.numTaps();
       if (constWeight && T) {
@@ -1773,9 +2112,9 @@ LogicalResult emitConvTranspose2D(Emitter &emitter, spa::ConvTranspose2DOp op,
             for (int64_t c = 0; c < cg; ++c)
               for (int64_t t = 0; t < T; ++t) {
                 auto [kh, kw] = ph.taps[t];
-                double v = (*constWeight)[(((gi * cg + c) * og + o) * KH + kh) *
-                                              KW +
-                                          kw];
+                double v =
+                    (*constWeight)[(((gi * cg + c) * og + o) * KH + kh) * KW +
+                                   kw];
                 uint8_t *dst =
                     &data[((gi * og + o) * k + c * T + t) * uint64_t(es)];
                 if (es == 4) {
@@ -1796,36 +2135,35 @@ LogicalResult emitConvTranspose2D(Emitter &emitter, spa::ConvTranspose2DOp op,
   auto weightLoader = [&](const Phase &ph, int64_t gi) {
     if (constWeight)
       return std::function<void(Out &, int64_t, int64_t, int64_t, int64_t,
-                                uint32_t, int64_t)>(denseWeightLoader(
-          ph.wConst, x->dtype, ph.g.getK(), gi * og));
+                                uint32_t, int64_t)>(
+          denseWeightLoader(ph.wConst, x->dtype, ph.g.getK(), gi * og));
     // W'[n][c·T + t] = W[gi·cg + c][n][kh][kw]: one strided DMA per tap.
     const Phase *phase = &ph;
     uint64_t wAddr = w->addr;
     DType dtype = w->dtype;
     return std::function<void(Out &, int64_t, int64_t, int64_t, int64_t,
-                              uint32_t, int64_t)>(
-        [=](Out &out, int64_t n0, int64_t nt, int64_t k0, int64_t kt,
-            uint32_t sram, int64_t ld) {
-          int64_t T = phase->g.numTaps();
-          for (int64_t t = 0; t < T; ++t) {
-            auto channels = tapChannels(phase->g, t, k0, kt);
-            if (!channels)
-              continue;
-            auto [cLo, cHi] = *channels;
-            auto [kh, kw] = phase->taps[t];
-            Box box;
-            box.size = {nt, cHi - cLo + 1};
-            box.dramStride = {KH * KW, og * KH * KW};
-            box.sramStride = {ld, T};
-            uint64_t dram =
-                wAddr + uint64_t((((gi * cg + cLo) * og + n0) * KH + kh) * KW +
-                                 kw) *
-                            es;
-            out.emit(makeDma(true, Buffer::Wgt, dtype,
-                             sram + uint32_t((cLo * T + t - k0) * es), dram,
-                             box));
-          }
-        });
+                              uint32_t, int64_t)>([=](Out &out, int64_t n0,
+                                                      int64_t nt, int64_t k0,
+                                                      int64_t kt, uint32_t sram,
+                                                      int64_t ld) {
+      int64_t T = phase->g.numTaps();
+      for (int64_t t = 0; t < T; ++t) {
+        auto channels = tapChannels(phase->g, t, k0, kt);
+        if (!channels)
+          continue;
+        auto [cLo, cHi] = *channels;
+        auto [kh, kw] = phase->taps[t];
+        Box box;
+        box.size = {nt, cHi - cLo + 1};
+        box.dramStride = {KH * KW, og * KH * KW};
+        box.sramStride = {ld, T};
+        uint64_t dram =
+            wAddr +
+            uint64_t((((gi * cg + cLo) * og + n0) * KH + kh) * KW + kw) * es;
+        out.emit(makeDma(true, Buffer::Wgt, dtype,
+                         sram + uint32_t((cLo * T + t - k0) * es), dram, box));
+      }
+    });
   };
 
   // Plan each phase once (direct im2col: the phases are stride-1 windows).
@@ -1848,9 +2186,11 @@ LogicalResult emitConvTranspose2D(Emitter &emitter, spa::ConvTranspose2DOp op,
       best = choosePlan(emitter, op, pointers);
     }
     if (ph.g.getK() > 0 && !best)
-      return emitNodeError(op) << "cannot tile the transposed convolution: "
-                                  "no tile of the scratchpads holds one "
-                                  "output pixel's operands";
+      return emitNodeError(op)
+             << "cannot tile the transposed convolution: "
+             << describeSmallestTile(
+                    emitter,
+                    makeConvProblem(layer, plannedG, weightLoader(ph, 0), og));
     for (int64_t b = 0; b < batch; ++b)
       for (int64_t gi = 0; gi < groups; ++gi) {
         ConvGemm g = best ? variants[best->index] : plannedG;
@@ -1883,6 +2223,7 @@ struct MatrixGemm {
   DType dtype = DType::F32;
   int64_t M = 0, N = 0, K = 0;
   Matrix a, w, out;
+  int8_t aZp = 0, wZp = 0;
   // gemm extras
   float alpha = 1.0f, beta = 1.0f;
   std::optional<View> c; ///< broadcast to [M][N]
@@ -1891,9 +2232,11 @@ struct MatrixGemm {
 GemmProblem makeMatrixProblem(const Layer &layer, const MatrixGemm &mg) {
   GemmProblem p;
   p.dtype = mg.dtype;
+  p.aZp = mg.aZp;
+  p.wZp = mg.wZp;
   p.M = mg.M, p.N = mg.N, p.K = mg.K;
   bool fullC = mg.c && mg.c->strides[0] != 0 && mg.c->strides[1] != 0;
-  p.accShare = fullC ? 2 : 1;
+  p.accShare = fullC || layer.needsScratch() ? 2 : 1;
   p.tileM = [&mg](int64_t mCap, int64_t, int64_t) {
     return tileRows(mg.M, mCap);
   };
@@ -1901,15 +2244,14 @@ GemmProblem makeMatrixProblem(const Layer &layer, const MatrixGemm &mg) {
   p.loadA = [&mg, es](Out &out, const MTile &t, int64_t k0, int64_t kt,
                       uint32_t addr, int64_t ld) {
     load2D(out, Buffer::Act, mg.dtype, addr,
-           mg.a.addr + uint64_t(t.m0 * mg.a.rowStride + k0 * mg.a.colStride) *
-                           es,
+           mg.a.addr +
+               uint64_t(t.m0 * mg.a.rowStride + k0 * mg.a.colStride) * es,
            t.rows, kt, mg.a.rowStride, mg.a.colStride, ld);
   };
   p.loadW = [&mg, es](Out &out, int64_t n0, int64_t nt, int64_t k0, int64_t kt,
                       uint32_t addr, int64_t ld) {
     load2D(out, Buffer::Wgt, mg.dtype, addr,
-           mg.w.addr + uint64_t(n0 * mg.w.rowStride + k0 * mg.w.colStride) *
-                           es,
+           mg.w.addr + uint64_t(n0 * mg.w.rowStride + k0 * mg.w.colStride) * es,
            nt, kt, mg.w.rowStride, mg.w.colStride, ld);
   };
   p.finish = [&mg, &layer](Out &out, const MTile &t, int64_t n0, int64_t nt,
@@ -1925,10 +2267,10 @@ GemmProblem makeMatrixProblem(const Layer &layer, const MatrixGemm &mg) {
       int64_t boxRows = rs ? t.rows : 1, boxCols = cs ? nt : 1;
       uint32_t at = out.alloc(Buffer::Acc, boxRows * boxCols * 4);
       load2D(out, Buffer::Acc, c.dtype, at,
-             c.addr + uint64_t(t.m0 * rs + n0 * cs) * 4, boxRows, boxCols,
-             rs, cs, boxCols);
-      isa::VecOperand cOp = sramOperand(Buffer::Acc, at, rs ? boxCols : 0,
-                                        cs ? 1 : 0);
+             c.addr + uint64_t(t.m0 * rs + n0 * cs) * 4, boxRows, boxCols, rs,
+             cs, boxCols);
+      isa::VecOperand cOp =
+          sramOperand(Buffer::Acc, at, rs ? boxCols : 0, cs ? 1 : 0);
       if (mg.beta != 1.0f) {
         // Scale the loaded (broadcast-free) box once.
         isa::VecOperand box = sramOperand(Buffer::Acc, at, boxCols, 1);
@@ -1937,13 +2279,16 @@ GemmProblem makeMatrixProblem(const Layer &layer, const MatrixGemm &mg) {
       }
       emitVec(out, VecFunc::Add, layer.accType, rows, cols, tile, tile, cOp);
     }
-    layer.applyEpilogue(out, rows, cols, tile);
+    if (layer.biasAddr)
+      addBiasRow(out, layer, *layer.biasAddr, n0, t.rows, nt, acc, ld);
+    auto [at, atLd] = layer.finishTile(out, t.rows, nt, acc, ld, n0);
     Box box;
     box.size = {t.rows, nt};
     box.dramStride = {mg.out.rowStride, 1};
-    box.sramStride = {ld, 1};
-    out.emit(makeDma(false, Buffer::Acc, layer.accType, acc,
-                     mg.out.addr + uint64_t(t.m0 * mg.out.rowStride + n0) * 4,
+    box.sramStride = {atLd, 1};
+    out.emit(makeDma(false, Buffer::Acc, layer.outType, at,
+                     mg.out.addr + uint64_t(t.m0 * mg.out.rowStride + n0) *
+                                       isa::elementSize(layer.outType),
                      box));
   };
   return p;
@@ -1968,8 +2313,7 @@ uint64_t transposeConstant(Emitter &emitter, Operation *op, Value value,
         }
       }
   return emitter.addConstant(getNodeName(op) + ".transposed", dtype,
-                             uint32_t(batch * n), uint32_t(k),
-                             std::move(data));
+                             uint32_t(batch * n), uint32_t(k), std::move(data));
 }
 
 /// Plans `mg` and emits it (the same plan for each of `instances`, given
@@ -1985,8 +2329,7 @@ LogicalResult runMatrixGemms(Emitter &emitter, const Layer &layer,
   std::optional<Choice> plan = choosePlan(emitter, layer.op, {&p});
   if (!plan)
     return emitNodeError(layer.op)
-           << "cannot tile the product: no tile of the scratchpads holds one "
-              "output row's operands";
+           << "cannot tile the product: " << describeSmallestTile(emitter, p);
   Out out(emitter, layer.op, /*dry=*/false);
   for (const auto &addrs : instances) {
     MatrixGemm mg = proto;
@@ -2002,16 +2345,21 @@ LogicalResult runMatrixGemms(Emitter &emitter, const Layer &layer,
 }
 
 LogicalResult emitMatMul(Emitter &emitter, spa::MatMulOp op,
-                         ArrayRef<Operation *> epilogue) {
-  FailureOr<View> lhs = emitter.lookup(op.getLhs(), op);
-  FailureOr<View> rhs = emitter.lookup(op.getRhs(), op);
+                         ArrayRef<Operation *> epilogue,
+                         const std::optional<Qdq> &qdq) {
+  Value lhsValue = qdq ? qdq->xInput : op.getLhs();
+  Value rhsValue = qdq ? qdq->wInput : op.getRhs();
+  FailureOr<View> lhs = emitter.lookup(lhsValue, op);
+  FailureOr<View> rhs = emitter.lookup(rhsValue, op);
   FailureOr<View> y = lookupResult(emitter, op, epilogue);
   if (failed(lhs) || failed(rhs) || failed(y))
     return failure();
-  if (failed(checkTypes(op, lhs->dtype, rhs->dtype,
-                        epilogue.empty() ? y->dtype : DType::F32)))
+  if (!qdq && failed(checkTypes(op, lhs->dtype, rhs->dtype,
+                                epilogue.empty() ? y->dtype : DType::F32)))
     return failure();
-  Layer layer{emitter, op, epilogue, y->dtype};
+  Layer layer(emitter, op, epilogue, y->dtype);
+  if (qdq)
+    setUpRequant(emitter, op, *qdq, rhs->shape.back(), layer);
 
   SmallVector<int64_t> ls(lhs->shape.begin(), lhs->shape.end()),
       rs(rhs->shape.begin(), rhs->shape.end());
@@ -2020,7 +2368,8 @@ LogicalResult emitMatMul(Emitter &emitter, spa::MatMulOp op,
   if (rs.size() == 1)
     rs.push_back(1);
   int64_t M = ls[ls.size() - 2], K = ls.back(), N = rs.back();
-  SmallVector<int64_t> lb(ls.begin(), ls.end() - 2), rb(rs.begin(), rs.end() - 2);
+  SmallVector<int64_t> lb(ls.begin(), ls.end() - 2),
+      rb(rs.begin(), rs.end() - 2);
   size_t rank = std::max(lb.size(), rb.size());
   SmallVector<int64_t> batchShape(rank, 1);
   for (size_t i = 0; i < rank; ++i) {
@@ -2042,9 +2391,9 @@ LogicalResult emitMatMul(Emitter &emitter, spa::MatMulOp op,
   Matrix wm{0, 1, N};
   if (N == 1) {
     wm = {0, K, 1}; // [K][1] is already [1][K]
-  } else if (readConstant(op.getRhs())) {
-    wBase = transposeConstant(emitter, op, op.getRhs(), rhs->dtype, rhsBatch,
-                              K, N);
+  } else if (readConstant(rhsValue)) {
+    wBase =
+        transposeConstant(emitter, op, rhsValue, rhs->dtype, rhsBatch, K, N);
     wm = {0, K, 1};
   }
 
@@ -2067,16 +2416,19 @@ LogicalResult emitMatMul(Emitter &emitter, spa::MatMulOp op,
   mg.M = M, mg.N = N, mg.K = K;
   mg.a = {0, K, 1};
   mg.w = wm;
+  if (qdq) {
+    mg.aZp = int8_t(qdq->xq.zeroPoint);
+    mg.wZp = int8_t(qdq->wq.zeroPoint);
+  }
   mg.out = {0, N, 1};
 
   // A rhs shared by every batch and a dense lhs: one GEMM of batch·M rows.
   bool shared = llvm::all_of(rStrides, [](int64_t s) { return s == 0; });
-  bool lhsFull = llvm::all_of(lStrides, [](int64_t s) { return s != 0; }) ||
-                 batch == 1;
+  bool lhsFull =
+      llvm::all_of(lStrides, [](int64_t s) { return s != 0; }) || batch == 1;
   if (shared && lhsFull) {
     mg.M = batch * M;
-    return runMatrixGemms(emitter, layer, mg,
-                          {{lhs->addr, wBase, y->addr}});
+    return runMatrixGemms(emitter, layer, mg, {{lhs->addr, wBase, y->addr}});
   }
   SmallVector<std::array<uint64_t, 3>> instances;
   SmallVector<int64_t> index(rank, 0);
@@ -2086,9 +2438,9 @@ LogicalResult emitMatMul(Emitter &emitter, spa::MatMulOp op,
       lOff += index[i] * lStrides[i];
       rOff += index[i] * rStrides[i];
     }
-    instances.push_back({lhs->addr + uint64_t(lOff) * es,
-                         wBase + uint64_t(rOff) * es,
-                         y->addr + uint64_t(bi) * M * N * 4});
+    instances.push_back(
+        {lhs->addr + uint64_t(lOff) * es, wBase + uint64_t(rOff) * es,
+         y->addr + uint64_t(bi) * M * N * isa::elementSize(y->dtype)});
     for (int64_t i = int64_t(rank) - 1; i >= 0; --i) {
       if (++index[i] < batchShape[i])
         break;
@@ -2099,16 +2451,19 @@ LogicalResult emitMatMul(Emitter &emitter, spa::MatMulOp op,
 }
 
 LogicalResult emitGemm(Emitter &emitter, spa::GemmOp op,
-                       ArrayRef<Operation *> epilogue) {
-  FailureOr<View> a = emitter.lookup(op.getA(), op);
-  FailureOr<View> b = emitter.lookup(op.getB(), op);
+                       ArrayRef<Operation *> epilogue,
+                       const std::optional<Qdq> &qdq) {
+  Value aValue = qdq ? qdq->xInput : op.getA();
+  Value bValue = qdq ? qdq->wInput : op.getB();
+  FailureOr<View> a = emitter.lookup(aValue, op);
+  FailureOr<View> b = emitter.lookup(bValue, op);
   FailureOr<View> y = lookupResult(emitter, op, epilogue);
   if (failed(a) || failed(b) || failed(y))
     return failure();
-  if (failed(checkTypes(op, a->dtype, b->dtype,
-                        epilogue.empty() ? y->dtype : DType::F32)))
+  if (!qdq && failed(checkTypes(op, a->dtype, b->dtype,
+                                epilogue.empty() ? y->dtype : DType::F32)))
     return failure();
-  Layer layer{emitter, op, epilogue, y->dtype};
+  Layer layer(emitter, op, epilogue, y->dtype);
   bool ta = op.getTransA(), tb = op.getTransB();
   int64_t M = ta ? a->shape[1] : a->shape[0];
   int64_t K = ta ? a->shape[0] : a->shape[1];
@@ -2124,13 +2479,20 @@ LogicalResult emitGemm(Emitter &emitter, spa::GemmOp op,
     mg.w = {0, K, 1};
   } else if (N == 1) {
     mg.w = {0, K, 1}; // [K][1]: W[0][k] = B[k][0]
-  } else if (readConstant(op.getB())) {
-    wBase = transposeConstant(emitter, op, op.getB(), b->dtype, 1, K, N);
+  } else if (readConstant(bValue)) {
+    wBase = transposeConstant(emitter, op, bValue, b->dtype, 1, K, N);
     mg.w = {0, K, 1};
   } else {
     mg.w = {0, 1, N};
   }
   mg.out = {0, N, 1};
+  if (qdq) {
+    // alpha is 1 and C is folded into the int32 bias.
+    mg.aZp = int8_t(qdq->xq.zeroPoint);
+    mg.wZp = int8_t(qdq->wq.zeroPoint);
+    setUpRequant(emitter, op, *qdq, N, layer);
+    return runMatrixGemms(emitter, layer, mg, {{a->addr, wBase, y->addr}});
+  }
   mg.alpha = op.getAlpha().convertToFloat();
   mg.beta = op.getBeta().convertToFloat();
   if (Value c = op.getC()) {
@@ -2151,15 +2513,40 @@ LogicalResult emitGemm(Emitter &emitter, spa::GemmOp op,
 
 } // namespace
 
+bool codegen::matchQuantizedContraction(
+    Operation *op, SmallVectorImpl<Operation *> &prologue,
+    SmallVectorImpl<Operation *> &epilogue) {
+  std::optional<Qdq> q = matchQdqOf(op, &epilogue);
+  if (!q)
+    return false;
+  prologue.clear();
+  prologue.push_back(q->x);
+  prologue.push_back(q->w);
+  if (q->bias)
+    prologue.push_back(q->bias);
+  return true;
+}
+
 LogicalResult codegen::emitContraction(Emitter &emitter, Operation *op,
                                        ArrayRef<Operation *> epilogue) {
+  // A QDQ group: the driver fused the dequantized operands' producers and
+  // gives the chain up to the quantize as the epilogue.
+  std::optional<Qdq> qdq;
+  if (!epilogue.empty() && llvm::isa<spa::QuantizeOp>(epilogue.back())) {
+    SmallVector<Operation *> chain;
+    qdq = matchQdqOf(op, &chain);
+    if (!qdq || ArrayRef<Operation *>(chain) != epilogue)
+      return emitNodeError(op)
+             << "internal error: the fused quantize does not form a QDQ "
+                "group with this contraction";
+  }
   if (auto conv = dyn_cast<spa::Conv2DOp>(op))
-    return emitConv2D(emitter, conv, epilogue);
+    return emitConv2D(emitter, conv, epilogue, qdq);
   if (auto convT = dyn_cast<spa::ConvTranspose2DOp>(op))
     return emitConvTranspose2D(emitter, convT, epilogue);
   if (auto matmul = dyn_cast<spa::MatMulOp>(op))
-    return emitMatMul(emitter, matmul, epilogue);
+    return emitMatMul(emitter, matmul, epilogue, qdq);
   if (auto gemm = dyn_cast<spa::GemmOp>(op))
-    return emitGemm(emitter, gemm, epilogue);
+    return emitGemm(emitter, gemm, epilogue, qdq);
   return emitNodeError(op) << "is not a contraction";
 }

@@ -1,4 +1,4 @@
-//===- EmitDataMovement.cpp - Data movement on the DMA, vector and matrix units ===//
+//===- EmitDataMovement.cpp - Data movement ops ---------------------------===//
 //
 // Part of the SPC project.
 //
@@ -11,10 +11,13 @@
 // model (docs/CycleModel.md §2), so each DMA is ordered to keep its DRAM side
 // contiguous, broadcasts are a zero scratchpad stride on the STORE, and the
 // vector unit only runs where the DMA cannot help: reversed dimensions
-// (negative slice steps, reflect padding) and gathers along the innermost
-// dimension (signed VEC strides, ISA §4.7). Linear resize and gathers with
-// run-time indices run on the matrix unit with compile-time interpolation
-// matrices and one-hot matrices built by the vector unit.
+// (negative slice steps) and gathers with index maps too irregular for a few
+// strided boxes (reflect and edge padding, irregular nearest resize,
+// scattered constant indices), which load the source box once and copy in
+// the scratchpad with signed and zero VEC strides (ISA §4.7). Linear resize
+// and gathers with run-time indices run on the matrix unit, with
+// compile-time interpolation matrices and with one-hot matrices the vector
+// unit builds from the indices.
 //
 //===----------------------------------------------------------------------===//
 
@@ -756,23 +759,9 @@ void mapCopy(Emitter &emitter, const View &in, const View &out,
   });
 }
 
-
 //===----------------------------------------------------------------------===//
 // Ops
 //===----------------------------------------------------------------------===//
-
-/// The dense view of `value`. Reshapes alias their input's bytes and have no
-/// DRAM location of their own, so they are looked through.
-FailureOr<View> lookupValue(Emitter &emitter, Value value, Operation *user) {
-  Value root = value;
-  while (auto reshape = root.getDefiningOp<spa::ReshapeOp>())
-    root = reshape.getInput();
-  FailureOr<View> view = emitter.lookup(root, user);
-  if (failed(view) || root == value)
-    return view;
-  return View::contiguous(view->addr, view->dtype,
-                          cast<RankedTensorType>(value.getType()).getShape());
-}
 
 /// The bit pattern of `value` as a DMA pad value of `dtype` (ISA §3.1).
 uint32_t getPadBits(DType dtype, double value) {
@@ -788,8 +777,8 @@ uint32_t getPadBits(DType dtype, double value) {
 }
 
 LogicalResult emitTranspose(Emitter &emitter, spa::TransposeOp op) {
-  FailureOr<View> in = lookupValue(emitter, op.getInput(), op);
-  FailureOr<View> out = lookupValue(emitter, op.getResult(), op);
+  FailureOr<View> in = emitter.lookup(op.getInput(), op);
+  FailureOr<View> out = emitter.lookup(op.getResult(), op);
   if (failed(in) || failed(out))
     return failure();
   copyView(emitter, in->permute(op.getPerm()), *out);
@@ -797,7 +786,7 @@ LogicalResult emitTranspose(Emitter &emitter, spa::TransposeOp op) {
 }
 
 LogicalResult emitConcat(Emitter &emitter, spa::ConcatOp op) {
-  FailureOr<View> out = lookupValue(emitter, op.getResult(), op);
+  FailureOr<View> out = emitter.lookup(op.getResult(), op);
   if (failed(out))
     return failure();
   int64_t rank = out->shape.size();
@@ -806,7 +795,7 @@ LogicalResult emitConcat(Emitter &emitter, spa::ConcatOp op) {
     axis += rank;
   int64_t offset = 0;
   for (Value input : op.getInputs()) {
-    FailureOr<View> in = lookupValue(emitter, input, op);
+    FailureOr<View> in = emitter.lookup(input, op);
     if (failed(in))
       return failure();
     View slot = *out;
@@ -820,8 +809,8 @@ LogicalResult emitConcat(Emitter &emitter, spa::ConcatOp op) {
 }
 
 LogicalResult emitSlice(Emitter &emitter, spa::SliceOp op) {
-  FailureOr<View> in = lookupValue(emitter, op.getInput(), op);
-  FailureOr<View> out = lookupValue(emitter, op.getResult(), op);
+  FailureOr<View> in = emitter.lookup(op.getInput(), op);
+  FailureOr<View> out = emitter.lookup(op.getResult(), op);
   if (failed(in) || failed(out))
     return failure();
   View src = *in;
@@ -967,8 +956,8 @@ LogicalResult emitConstantPad(Emitter &emitter, spa::PadOp op, const View &in,
 /// Reflect and edge padding are gathers: output index o of a dimension
 /// reads input index o - lo, reflected at or clamped to the edges.
 LogicalResult emitPad(Emitter &emitter, spa::PadOp op) {
-  FailureOr<View> in = lookupValue(emitter, op.getInput(), op);
-  FailureOr<View> out = lookupValue(emitter, op.getResult(), op);
+  FailureOr<View> in = emitter.lookup(op.getInput(), op);
+  FailureOr<View> out = emitter.lookup(op.getResult(), op);
   if (failed(in) || failed(out))
     return failure();
   if (out->getNumElements() == 0)
@@ -1008,8 +997,8 @@ LogicalResult emitPad(Emitter &emitter, spa::PadOp op) {
 }
 
 LogicalResult emitExpand(Emitter &emitter, spa::ExpandOp op) {
-  FailureOr<View> in = lookupValue(emitter, op.getInput(), op);
-  FailureOr<View> out = lookupValue(emitter, op.getResult(), op);
+  FailureOr<View> in = emitter.lookup(op.getInput(), op);
+  FailureOr<View> out = emitter.lookup(op.getResult(), op);
   if (failed(in) || failed(out))
     return failure();
   copyView(emitter, in->broadcastTo(out->shape), *out);
@@ -1019,8 +1008,8 @@ LogicalResult emitExpand(Emitter &emitter, spa::ExpandOp op) {
 /// Tile: output dimension d is [repeats[d], in[d]]; the source repeats with
 /// a zero stride along the first.
 LogicalResult emitTile(Emitter &emitter, spa::TileOp op) {
-  FailureOr<View> in = lookupValue(emitter, op.getInput(), op);
-  FailureOr<View> out = lookupValue(emitter, op.getResult(), op);
+  FailureOr<View> in = emitter.lookup(op.getInput(), op);
+  FailureOr<View> out = emitter.lookup(op.getResult(), op);
   if (failed(in) || failed(out))
     return failure();
   View src = *in, dst = *out;
@@ -1040,13 +1029,14 @@ LogicalResult emitTile(Emitter &emitter, spa::TileOp op) {
 }
 
 /// The input coordinate of output coordinate `o` of a resized dimension
-/// (ONNX Resize's coordinate_transformation_mode). As in the ONNX reference,
-/// the resized length is `scale * in` (not the floored extent) when the op
-/// has scales, and the arithmetic is double precision.
+/// (ONNX Resize's coordinate_transformation_mode), computed as the ONNX
+/// reference implementation does, whose outputs the backend tests hold: in
+/// double precision, with the scale `out / in` when the op has no scales, and
+/// `scale * in` (not the integer extent) as the resized length.
 double getSourceCoordinate(spa::CoordinateTransform transform, int64_t o,
                            int64_t in, int64_t out, std::optional<float> scale) {
   double s = scale ? double(*scale) : double(out) / double(in);
-  double length = scale ? double(*scale) * double(in) : double(out);
+  double length = s * double(in);
   switch (transform) {
   case spa::CoordinateTransform::HalfPixel:
     return (double(o) + 0.5) / s - 0.5;
@@ -1060,65 +1050,95 @@ double getSourceCoordinate(spa::CoordinateTransform transform, int64_t o,
   llvm_unreachable("unknown coordinate transform");
 }
 
-int64_t getNearestIndex(spa::NearestRounding rounding, double x, int64_t in) {
+/// The two input indices the ONNX reference interpolates between at
+/// coordinate `x`, and the weight of the second: the two indices nearest to
+/// `x` (the lower on a tie) in the input padded by one edge element on each
+/// side, where `x + 1` is rounded as the reference rounds it; an integer `x`
+/// takes the second (`x` itself) whole.
+struct Neighbors {
+  int64_t first, second;
+  double ratio;
+};
+Neighbors getNeighbors(double x, int64_t in) {
   double lower = std::floor(x);
-  int64_t index = int64_t(lower);
-  if (x != lower) {
-    double ratio = x - lower;
+  double ratio = x == lower ? 1.0 : x - lower;
+  double padded = x + 1.0;
+  double floor = std::floor(padded);
+  int64_t limit = in + 2;
+  int64_t a = padded == floor ? int64_t(floor) - 1 : int64_t(floor);
+  if (padded < 0 || a < 0)
+    a = 0;
+  a = std::min(a, limit - 2);
+  return {std::clamp<int64_t>(a - 1, 0, in - 1),
+          std::clamp<int64_t>(a, 0, in - 1), ratio};
+}
+
+int64_t getNearestIndex(spa::NearestRounding rounding, double x, int64_t in) {
+  Neighbors n = getNeighbors(x, in);
+  bool second = false;
+  if (n.ratio == 1.0) {
+    second = true;
+  } else {
     switch (rounding) {
     case spa::NearestRounding::RoundPreferFloor:
-      index += ratio > 0.5;
+      second = n.ratio > 0.5;
       break;
     case spa::NearestRounding::RoundPreferCeil:
-      index += ratio >= 0.5;
+      second = n.ratio >= 0.5;
       break;
     case spa::NearestRounding::Floor:
+      second = false;
       break;
     case spa::NearestRounding::Ceil:
-      index += 1;
+      second = true;
       break;
     }
   }
-  return std::clamp<int64_t>(index, 0, in - 1);
+  return second ? n.second : n.first;
 }
 
-/// The linear interpolation matrix [out x in] of one dimension, row-major.
-std::vector<double> getLinearMatrix(spa::CoordinateTransform transform,
-                                    int64_t in, int64_t out,
-                                    std::optional<float> scale) {
-  std::vector<double> matrix(out * in, 0.0);
-  for (int64_t o = 0; o < out; ++o) {
-    double x = getSourceCoordinate(transform, o, in, out, scale);
-    double lower = std::floor(x);
-    double ratio = x - lower;
-    int64_t i0 = std::clamp<int64_t>(int64_t(lower), 0, in - 1);
-    int64_t i1 = std::clamp<int64_t>(int64_t(lower) + 1, 0, in - 1);
-    matrix[o * in + i0] += 1.0 - ratio;
-    matrix[o * in + i1] += ratio;
-  }
-  return matrix;
-}
-
-bool isIdentity(ArrayRef<double> matrix, int64_t in, int64_t out) {
-  if (in != out)
-    return false;
+/// The linear interpolation of one dimension: two taps per output index.
+std::vector<Neighbors> getInterpolation(spa::CoordinateTransform transform,
+                                        int64_t in, int64_t out,
+                                        std::optional<float> scale) {
+  std::vector<Neighbors> taps;
   for (int64_t o = 0; o < out; ++o)
-    for (int64_t i = 0; i < in; ++i)
-      if (matrix[o * in + i] != (o == i ? 1.0 : 0.0))
-        return false;
+    taps.push_back(
+        getNeighbors(getSourceCoordinate(transform, o, in, out, scale), in));
+  return taps;
+}
+
+/// The weight of input `i` in an interpolation row.
+double getWeight(const Neighbors &tap, int64_t i) {
+  return (tap.first == i ? 1.0 - tap.ratio : 0.0) +
+         (tap.second == i ? tap.ratio : 0.0);
+}
+
+bool isIdentity(ArrayRef<Neighbors> taps, int64_t in) {
+  if (int64_t(taps.size()) != in)
+    return false;
+  for (int64_t o = 0; o < in; ++o) {
+    const Neighbors &tap = taps[o];
+    if (getWeight(tap, o) != 1.0 ||
+        (tap.first != o && getWeight(tap, tap.first) != 0.0) ||
+        (tap.second != o && getWeight(tap, tap.second) != 0.0))
+      return false;
+  }
   return true;
 }
 
-/// The rows `[r0, r0 + rows)` and columns `[c0, c0 + cols)` of a row-major
-/// matrix as an f32 constant.
+/// The rows `[r0, r0 + rows)` and columns `[c0, c0 + cols)` of an
+/// interpolation matrix as an f32 constant.
 uint64_t addMatrixTile(Emitter &emitter, StringRef name,
-                       ArrayRef<double> matrix, int64_t width, int64_t r0,
-                       int64_t rows, int64_t c0, int64_t cols) {
-  std::vector<uint8_t> data(rows * cols * 4);
+                       ArrayRef<Neighbors> taps, int64_t r0, int64_t rows,
+                       int64_t c0, int64_t cols) {
+  std::vector<uint8_t> data(rows * cols * 4, 0);
   for (int64_t r = 0; r < rows; ++r)
-    for (int64_t c = 0; c < cols; ++c) {
-      float f = float(matrix[(r0 + r) * width + c0 + c]);
-      std::memcpy(&data[(r * cols + c) * 4], &f, 4);
+    for (int64_t i : {taps[r0 + r].first, taps[r0 + r].second}) {
+      if (i < c0 || i >= c0 + cols)
+        continue;
+      float f = float(getWeight(taps[r0 + r], i));
+      std::memcpy(&data[(r * cols + i - c0) * 4], &f, 4);
     }
   return emitter.addConstant(name, DType::F32, rows, cols, std::move(data));
 }
@@ -1144,13 +1164,13 @@ isa::Instruction makeGemm(DType dtype, bool accumulate, int64_t m, int64_t n,
 }
 
 /// The input rows `[lo, hi]` a range of output rows of an interpolation
-/// matrix reads.
-std::pair<int64_t, int64_t> getBand(ArrayRef<double> matrix, int64_t in,
-                                    int64_t o0, int64_t count) {
-  int64_t lo = in, hi = -1;
+/// reads (with a non-zero weight).
+std::pair<int64_t, int64_t> getBand(ArrayRef<Neighbors> taps, int64_t o0,
+                                    int64_t count) {
+  int64_t lo = INT64_MAX, hi = -1;
   for (int64_t o = o0; o < o0 + count; ++o)
-    for (int64_t i = 0; i < in; ++i)
-      if (matrix[o * in + i] != 0.0) {
+    for (int64_t i : {taps[o].first, taps[o].second})
+      if (getWeight(taps[o], i) != 0.0) {
         lo = std::min(lo, i);
         hi = std::max(hi, i);
       }
@@ -1181,9 +1201,9 @@ LogicalResult emitLinearResize(Emitter &emitter, spa::ResizeOp op,
   };
   auto transform = op.getCoordinateTransform();
   for (int64_t d = 0; d + 2 < rank; ++d) {
-    std::vector<double> m =
-        getLinearMatrix(transform, in.shape[d], out.shape[d], scaleOf(d));
-    if (!isIdentity(m, in.shape[d], out.shape[d]))
+    if (!isIdentity(
+            getInterpolation(transform, in.shape[d], out.shape[d], scaleOf(d)),
+            in.shape[d]))
       return emitNodeError(op)
              << "linear resize of dimension " << d
              << " is not supported: the accelerator interpolates the two "
@@ -1193,12 +1213,12 @@ LogicalResult emitLinearResize(Emitter &emitter, spa::ResizeOp op,
   int64_t hOut = rank >= 2 ? out.shape[rank - 2] : 1;
   int64_t wIn = in.shape[rank - 1], wOut = out.shape[rank - 1];
   int64_t batch = in.getNumElements() / (hIn * wIn);
-  std::vector<double> rh =
-      rank >= 2 ? getLinearMatrix(transform, hIn, hOut, scaleOf(rank - 2))
-                : std::vector<double>{1.0};
-  std::vector<double> rw =
-      getLinearMatrix(transform, wIn, wOut, scaleOf(rank - 1));
-  bool doH = !isIdentity(rh, hIn, hOut), doW = !isIdentity(rw, wIn, wOut);
+  std::vector<Neighbors> rh =
+      rank >= 2 ? getInterpolation(transform, hIn, hOut, scaleOf(rank - 2))
+                : std::vector<Neighbors>{{0, 0, 1.0}};
+  std::vector<Neighbors> rw =
+      getInterpolation(transform, wIn, wOut, scaleOf(rank - 1));
+  bool doH = !isIdentity(rh, hIn), doW = !isIdentity(rw, wIn);
   if (!doH && !doW) {
     copyView(emitter, in, out);
     return success();
@@ -1208,11 +1228,10 @@ LogicalResult emitLinearResize(Emitter &emitter, spa::ResizeOp op,
   int64_t wgtElems = budgetElems(emitter, Buffer::Wgt, 4);
   int64_t accElems = budgetElems(emitter, Buffer::Acc, 4);
   // The widest input band a tile of `count` output rows reads.
-  auto maxBand = [](ArrayRef<double> m, int64_t inN, int64_t outN,
-                    int64_t count) {
-    int64_t most = 1;
+  auto maxBand = [](ArrayRef<Neighbors> taps, int64_t count) {
+    int64_t most = 1, outN = taps.size();
     for (int64_t o0 = 0; o0 < outN; o0 += count) {
-      auto [lo, hi] = getBand(m, inN, o0, std::min(count, outN - o0));
+      auto [lo, hi] = getBand(taps, o0, std::min(count, outN - o0));
       most = std::max(most, hi - lo + 1);
     }
     return most;
@@ -1243,9 +1262,9 @@ LogicalResult emitLinearResize(Emitter &emitter, spa::ResizeOp op,
     double cost = 0;
   } best;
   for (int64_t ohN : candidates(hOut)) {
-    int64_t hN = doH ? maxBand(rh, hIn, hOut, ohN) : ohN;
+    int64_t hN = doH ? maxBand(rh, ohN) : ohN;
     for (int64_t owN : candidates(wOut)) {
-      int64_t wN = doW ? maxBand(rw, wIn, wOut, owN) : owN;
+      int64_t wN = doW ? maxBand(rw, owN) : owN;
       int64_t act = (doW ? owN * wN : 0) + (doH ? ohN * hN : 0);
       if (act > actElems || hN > kMaxExtent || wN > kMaxExtent ||
           owN > kMaxExtent || ohN > kMaxExtent)
@@ -1283,12 +1302,12 @@ LogicalResult emitLinearResize(Emitter &emitter, spa::ResizeOp op,
   DenseMap<int64_t, uint64_t> rwTiles, rhTiles;
   for (int64_t oh0 = 0; oh0 < hOut; oh0 += ohN) {
     int64_t nh = std::min(ohN, hOut - oh0);
-    auto [hLo, hHi] = doH ? getBand(rh, hIn, oh0, nh)
+    auto [hLo, hHi] = doH ? getBand(rh, oh0, nh)
                           : std::pair<int64_t, int64_t>{oh0, oh0 + nh - 1};
     int64_t hN = hHi - hLo + 1;
     for (int64_t ow0 = 0; ow0 < wOut; ow0 += owN) {
       int64_t nw = std::min(owN, wOut - ow0);
-      auto [wLo, wHi] = doW ? getBand(rw, wIn, ow0, nw)
+      auto [wLo, wHi] = doW ? getBand(rw, ow0, nw)
                             : std::pair<int64_t, int64_t>{ow0, ow0 + nw - 1};
       int64_t wN = wHi - wLo + 1;
       // The interpolation tiles, loaded once for every batch tile (nothing
@@ -1298,7 +1317,7 @@ LogicalResult emitLinearResize(Emitter &emitter, spa::ResizeOp op,
         auto [it, added] = rwTiles.try_emplace(ow0);
         if (added)
           it->second =
-              addMatrixTile(emitter, name + ".rw", rw, wIn, ow0, nw, wLo, wN);
+              addMatrixTile(emitter, name + ".rw", rw, ow0, nw, wLo, wN);
         rwAct = emitter.alloc(Buffer::Act, nw * wN * 4);
         emitter.loadDense(Buffer::Act, rwAct,
                           View::contiguous(it->second, DType::F32, {nw, wN}));
@@ -1307,7 +1326,7 @@ LogicalResult emitLinearResize(Emitter &emitter, spa::ResizeOp op,
         auto [it, added] = rhTiles.try_emplace(oh0);
         if (added)
           it->second =
-              addMatrixTile(emitter, name + ".rh", rh, hIn, oh0, nh, hLo, hN);
+              addMatrixTile(emitter, name + ".rh", rh, oh0, nh, hLo, hN);
         rhAct = emitter.alloc(Buffer::Act, nh * hN * 4);
         emitter.loadDense(Buffer::Act, rhAct,
                           View::contiguous(it->second, DType::F32, {nh, hN}));
@@ -1354,8 +1373,8 @@ LogicalResult emitLinearResize(Emitter &emitter, spa::ResizeOp op,
 }
 
 LogicalResult emitResize(Emitter &emitter, spa::ResizeOp op) {
-  FailureOr<View> in = lookupValue(emitter, op.getInput(), op);
-  FailureOr<View> out = lookupValue(emitter, op.getResult(), op);
+  FailureOr<View> in = emitter.lookup(op.getInput(), op);
+  FailureOr<View> out = emitter.lookup(op.getResult(), op);
   if (failed(in) || failed(out))
     return failure();
   if (out->getNumElements() == 0)
@@ -1532,8 +1551,8 @@ LogicalResult emitRuntimeGather(Emitter &emitter, spa::GatherOp op,
 }
 
 LogicalResult emitGather(Emitter &emitter, spa::GatherOp op) {
-  FailureOr<View> data = lookupValue(emitter, op.getData(), op);
-  FailureOr<View> out = lookupValue(emitter, op.getResult(), op);
+  FailureOr<View> data = emitter.lookup(op.getData(), op);
+  FailureOr<View> out = emitter.lookup(op.getResult(), op);
   if (failed(data) || failed(out))
     return failure();
   if (out->getNumElements() == 0)
@@ -1542,7 +1561,7 @@ LogicalResult emitGather(Emitter &emitter, spa::GatherOp op) {
   int64_t vocab = data->shape[axis];
   std::optional<SmallVector<double>> constant = readConstant(op.getIndices());
   if (!constant) {
-    FailureOr<View> indices = lookupValue(emitter, op.getIndices(), op);
+    FailureOr<View> indices = emitter.lookup(op.getIndices(), op);
     if (failed(indices))
       return failure();
     return emitRuntimeGather(emitter, op, *data, *indices, *out);
@@ -1591,8 +1610,8 @@ LogicalResult codegen::emitDataMovement(Emitter &emitter, Operation *op) {
       .Case([&](spa::GatherOp o) { return emitGather(emitter, o); })
       .Case([&](spa::ReshapeOp o) -> LogicalResult {
         // The driver aliases reshapes; a copy is the same bytes.
-        FailureOr<View> in = lookupValue(emitter, o.getInput(), op);
-        FailureOr<View> out = lookupValue(emitter, o.getResult(), op);
+        FailureOr<View> in = emitter.lookup(o.getInput(), op);
+        FailureOr<View> out = emitter.lookup(o.getResult(), op);
         if (failed(in) || failed(out))
           return failure();
         copyView(emitter, View::contiguous(in->addr, in->dtype, out->shape),
