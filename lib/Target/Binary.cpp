@@ -24,6 +24,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <algorithm>
+#include <memory>
 #include <tuple>
 
 using namespace spc;
@@ -116,8 +117,43 @@ static std::vector<uint8_t> writeQueue(llvm::ArrayRef<isa::Instruction> queue) {
   return bytes;
 }
 
-std::vector<uint8_t> binary::writeBinary(const Program &program) {
-  std::vector<std::pair<SectionKind, std::vector<uint8_t>>> sections;
+namespace {
+/// A section as a list of pieces: bytes it owns (headers and small tables)
+/// and bytes it borrows from the program (the constants' payloads, which can
+/// be hundreds of megabytes and are copied only once, into the output).
+class Section {
+public:
+  explicit Section(SectionKind kind) : kind(kind) {}
+  Section(SectionKind kind, std::vector<uint8_t> bytes) : kind(kind) {
+    own(std::move(bytes));
+  }
+
+  void own(std::vector<uint8_t> bytes) {
+    owned.push_back(std::make_unique<std::vector<uint8_t>>(std::move(bytes)));
+    borrow(*owned.back());
+  }
+  void borrow(llvm::ArrayRef<uint8_t> bytes) {
+    pieces.push_back(bytes);
+    size += bytes.size();
+    crc = llvm::crc32(crc, bytes);
+  }
+
+  SectionKind kind;
+  std::vector<llvm::ArrayRef<uint8_t>> pieces;
+  uint64_t size = 0;
+  uint32_t crc = 0;
+
+private:
+  /// Held by pointer, so that the pieces stay put as the section moves.
+  std::vector<std::unique_ptr<std::vector<uint8_t>>> owned;
+};
+} // namespace
+
+/// Passes the container's bytes, in order, to `sink`.
+static void
+streamBinary(const Program &program,
+            llvm::function_ref<void(llvm::ArrayRef<uint8_t>)> sink) {
+  std::vector<Section> sections;
   sections.emplace_back(SectionKind::Target,
                         std::vector<uint8_t>(program.targetJSON.begin(),
                                              program.targetJSON.end()));
@@ -128,21 +164,24 @@ std::vector<uint8_t> binary::writeBinary(const Program &program) {
   sections.emplace_back(SectionKind::StoreQueue,
                         writeQueue(program.getQueue(isa::Queue::Store)));
 
-  ByteWriter constants;
-  constants.u32(static_cast<uint32_t>(program.constants.size()));
+  Section &constants = sections.emplace_back(SectionKind::Constants);
+  ByteWriter count;
+  count.u32(static_cast<uint32_t>(program.constants.size()));
+  constants.own(std::move(count.bytes));
   for (const Constant &c : program.constants) {
-    constants.string(c.name);
-    constants.u32(static_cast<uint32_t>(c.format));
-    constants.u32(static_cast<uint32_t>(c.dtype));
-    constants.u32(c.rows);
-    constants.u32(c.cols);
-    constants.u16(c.n);
-    constants.u16(c.m);
-    constants.u64(c.dramAddr);
-    constants.u64(c.data.size());
-    constants.raw(c.data);
+    ByteWriter header;
+    header.string(c.name);
+    header.u32(static_cast<uint32_t>(c.format));
+    header.u32(static_cast<uint32_t>(c.dtype));
+    header.u32(c.rows);
+    header.u32(c.cols);
+    header.u16(c.n);
+    header.u16(c.m);
+    header.u64(c.dramAddr);
+    header.u64(c.data.size());
+    constants.own(std::move(header.bytes));
+    constants.borrow(c.data);
   }
-  sections.emplace_back(SectionKind::Constants, std::move(constants.bytes));
 
   ByteWriter tensors;
   tensors.u32(static_cast<uint32_t>(program.tensors.size()));
@@ -180,29 +219,45 @@ std::vector<uint8_t> binary::writeBinary(const Program &program) {
   out.u32(0); // header_crc, patched below
   out.bytes.resize(kHeaderBytes, 0);
   uint64_t offset = kHeaderBytes + sections.size() * kSectionEntryBytes;
-  for (const auto &[kind, bytes] : sections) {
-    out.u32(static_cast<uint32_t>(kind));
-    out.u32(llvm::crc32(bytes));
+  for (const Section &section : sections) {
+    out.u32(static_cast<uint32_t>(section.kind));
+    out.u32(section.crc);
     out.u64(offset);
-    out.u64(bytes.size());
-    offset += bytes.size();
+    out.u64(section.size);
+    offset += section.size;
   }
   // header_crc covers bytes 0-27 and the section table (ISA §6.1).
-  std::vector<uint8_t> covered(out.bytes.begin(), out.bytes.begin() + 28);
-  covered.insert(covered.end(), out.bytes.begin() + kHeaderBytes,
-                 out.bytes.end());
-  endian::write32le(&out.bytes[28], llvm::crc32(covered));
-  for (const auto &section : sections)
-    out.raw(section.second);
-  return std::move(out.bytes);
+  llvm::ArrayRef<uint8_t> header(out.bytes);
+  uint32_t headerCrc = llvm::crc32(header.take_front(28));
+  headerCrc = llvm::crc32(headerCrc, header.drop_front(kHeaderBytes));
+  endian::write32le(&out.bytes[28], headerCrc);
+  sink(out.bytes);
+  for (const Section &section : sections)
+    for (llvm::ArrayRef<uint8_t> piece : section.pieces)
+      sink(piece);
+}
+
+std::vector<uint8_t> binary::writeBinary(const Program &program) {
+  uint64_t size = 4096;
+  for (const Constant &c : program.constants)
+    size += c.data.size() + c.name.size() + 48;
+  for (unsigned q = 0; q < isa::kNumQueues; ++q)
+    size += program.queues[q].size() * isa::kWordBytes;
+  std::vector<uint8_t> bytes;
+  bytes.reserve(size);
+  streamBinary(program, [&](llvm::ArrayRef<uint8_t> piece) {
+    bytes.insert(bytes.end(), piece.begin(), piece.end());
+  });
+  return bytes;
 }
 
 Error binary::writeBinaryFile(const Program &program, llvm::StringRef path) {
-  std::vector<uint8_t> bytes = writeBinary(program);
   // writeToOutput writes a temporary file and renames it over `path`, so a
   // failure leaves no partial binary behind.
   return llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
-    os.write(reinterpret_cast<const char *>(bytes.data()), bytes.size());
+    streamBinary(program, [&](llvm::ArrayRef<uint8_t> piece) {
+      os.write(reinterpret_cast<const char *>(piece.data()), piece.size());
+    });
     return Error::success();
   });
 }
@@ -348,6 +403,100 @@ static std::optional<std::string> checkConstantData(const Constant &c) {
     if (llvm::Error err = packing::checkCSRIndices(c.data, rows, cols))
       return llvm::toString(std::move(err));
   return std::nullopt;
+}
+
+/// The rules of ISA §6.3 for a constant, given the constants before it.
+static std::optional<std::string>
+checkConstant(const Constant &c, llvm::ArrayRef<Constant> earlier,
+              uint64_t dramSize) {
+  if (c.format != isa::Format::NM && (c.n != 0 || c.m != 0))
+    return llvm::formatv("constant '{0}': n and m are for N:M constants only",
+                         c.name)
+        .str();
+  if (std::optional<std::string> message = checkConstantData(c))
+    return "constant '" + c.name + "': " + *message;
+  if (!inRange(c.dramAddr, c.data.size(), dramSize))
+    return llvm::formatv("constant '{0}' at DRAM [{1:x}, +{2:x}) lies outside "
+                         "the {3:x} bytes of DRAM (ISA §6.3)",
+                         c.name, c.dramAddr, c.data.size(), dramSize)
+        .str();
+  for (const Constant &other : earlier)
+    if (c.dramAddr < other.dramAddr + other.data.size() &&
+        other.dramAddr < c.dramAddr + c.data.size())
+      return llvm::formatv("constant '{0}' overlaps constant '{1}' in DRAM "
+                           "(ISA §6.3)",
+                           c.name, other.name)
+          .str();
+  return std::nullopt;
+}
+
+/// The rules of ISA §6.3 for a tensor, given the tensors before it.
+static std::optional<std::string>
+checkTensor(const Tensor &t, llvm::ArrayRef<Tensor> earlier,
+            llvm::ArrayRef<Constant> constants, uint64_t dramSize) {
+  if (!inRange(t.dramAddr, t.getNumBytes(), dramSize))
+    return llvm::formatv("tensor '{0}' at DRAM [{1:x}, +{2:x}) lies outside "
+                         "the {3:x} bytes of DRAM (ISA §6.3)",
+                         t.name, t.dramAddr, t.getNumBytes(), dramSize)
+        .str();
+  for (const Tensor &other : earlier)
+    if (other.kind == t.kind && other.name == t.name)
+      return llvm::formatv("duplicate {0} tensor '{1}'",
+                           t.kind == Tensor::Kind::Input ? "input" : "output",
+                           t.name)
+          .str();
+  for (const Constant &c : constants)
+    if (t.dramAddr < c.dramAddr + c.data.size() &&
+        c.dramAddr < t.dramAddr + t.getNumBytes())
+      return llvm::formatv("tensor '{0}' overlaps constant '{1}' in DRAM "
+                           "(ISA §6.3)",
+                           t.name, c.name)
+          .str();
+  return std::nullopt;
+}
+
+/// The rules of ISA §6.3 for a layer, given the layers before it.
+static std::optional<std::string> checkLayer(const Layer &l,
+                                             llvm::ArrayRef<Layer> earlier,
+                                             const Program &program) {
+  for (unsigned q = 0; q < isa::kNumQueues; ++q) {
+    auto queue = static_cast<isa::Queue>(q);
+    if (l.begin[q] > l.end[q] || l.end[q] > program.queues[q].size())
+      return llvm::formatv("layer '{0}': {1} range [{2}, {3}) is not inside "
+                           "the queue's {4} instructions (ISA §6.3)",
+                           l.name, isa::getName(queue), l.begin[q], l.end[q],
+                           program.queues[q].size())
+          .str();
+    for (const Layer &other : earlier)
+      if (l.begin[q] < other.end[q] && other.begin[q] < l.end[q])
+        return llvm::formatv("layer '{0}' overlaps layer '{1}' in the {2} "
+                             "queue (ISA §6.3)",
+                             l.name, other.name, isa::getName(queue))
+            .str();
+  }
+  return std::nullopt;
+}
+
+Error binary::verifyContainer(const Program &program) {
+  auto check = [](std::optional<std::string> message) -> Error {
+    return message ? llvm::createStringError(*message) : Error::success();
+  };
+  llvm::ArrayRef<Constant> constants(program.constants);
+  for (size_t i = 0; i < constants.size(); ++i)
+    if (Error error = check(checkConstant(constants[i], constants.take_front(i),
+                                          program.dramSize)))
+      return error;
+  llvm::ArrayRef<Tensor> tensors(program.tensors);
+  for (size_t i = 0; i < tensors.size(); ++i)
+    if (Error error = check(checkTensor(tensors[i], tensors.take_front(i),
+                                        constants, program.dramSize)))
+      return error;
+  llvm::ArrayRef<Layer> layers(program.layers);
+  for (size_t i = 0; i < layers.size(); ++i)
+    if (Error error = check(checkLayer(layers[i], layers.take_front(i),
+                                       program)))
+      return error;
+  return Error::success();
 }
 
 static Expected<std::vector<isa::Instruction>>
@@ -546,25 +695,9 @@ Expected<Program> binary::readBinary(llvm::ArrayRef<uint8_t> bytes,
       c.m = *m;
       c.dramAddr = *dramAddr;
       c.data.assign(data->begin(), data->end());
-      if (c.format != isa::Format::NM && (c.n != 0 || c.m != 0))
-        return r.errorAt(at, llvm::formatv("constant '{0}': n and m are for "
-                                           "N:M constants only",
-                                           c.name));
-      if (std::optional<std::string> message = checkConstantData(c))
-        return r.errorAt(at, "constant '" + c.name + "': " + *message);
-      if (!inRange(c.dramAddr, c.data.size(), program.dramSize))
-        return r.errorAt(at, llvm::formatv("constant '{0}' at DRAM [{1:x}, "
-                                           "+{2:x}) lies outside the {3:x} "
-                                           "bytes of DRAM (ISA §6.3)",
-                                           c.name, c.dramAddr, c.data.size(),
-                                           program.dramSize));
-      for (const Constant &other : program.constants)
-        if (c.dramAddr < other.dramAddr + other.data.size() &&
-            other.dramAddr < c.dramAddr + c.data.size())
-          return r.errorAt(at, llvm::formatv("constant '{0}' overlaps "
-                                             "constant '{1}' in DRAM "
-                                             "(ISA §6.3)",
-                                             c.name, other.name));
+      if (std::optional<std::string> message =
+              checkConstant(c, program.constants, program.dramSize))
+        return r.errorAt(at, *message);
       program.constants.push_back(std::move(c));
     }
     if (!r.atEnd())
@@ -612,25 +745,9 @@ Expected<Program> binary::readBinary(llvm::ArrayRef<uint8_t> bytes,
       if (!dramAddr)
         return dramAddr.takeError();
       t.dramAddr = *dramAddr;
-      if (!inRange(t.dramAddr, t.getNumBytes(), program.dramSize))
-        return r.errorAt(at, llvm::formatv("tensor '{0}' at DRAM [{1:x}, "
-                                           "+{2:x}) lies outside the {3:x} "
-                                           "bytes of DRAM (ISA §6.3)",
-                                           t.name, t.dramAddr, t.getNumBytes(),
-                                           program.dramSize));
-      for (const Tensor &other : program.tensors)
-        if (other.kind == t.kind && other.name == t.name)
-          return r.errorAt(at, llvm::formatv("duplicate {0} tensor '{1}'",
-                                             t.kind == Tensor::Kind::Input
-                                                 ? "input"
-                                                 : "output",
-                                             t.name));
-      for (const Constant &c : program.constants)
-        if (t.dramAddr < c.dramAddr + c.data.size() &&
-            c.dramAddr < t.dramAddr + t.getNumBytes())
-          return r.errorAt(at, llvm::formatv("tensor '{0}' overlaps constant "
-                                             "'{1}' in DRAM (ISA §6.3)",
-                                             t.name, c.name));
+      if (std::optional<std::string> message = checkTensor(
+              t, program.tensors, program.constants, program.dramSize))
+        return r.errorAt(at, *message);
       program.tensors.push_back(std::move(t));
     }
     if (!r.atEnd())
@@ -660,24 +777,10 @@ Expected<Program> binary::readBinary(llvm::ArrayRef<uint8_t> bytes,
           return end.takeError();
         l.begin[q] = *begin;
         l.end[q] = *end;
-        if (*begin > *end || *end > program.queues[q].size())
-          return r.errorAt(at, llvm::formatv("layer '{0}': {1} range [{2}, "
-                                             "{3}) is not inside the queue's "
-                                             "{4} instructions (ISA §6.3)",
-                                             l.name,
-                                             isa::getName(
-                                                 static_cast<isa::Queue>(q)),
-                                             *begin, *end,
-                                             program.queues[q].size()));
-        for (const Layer &other : program.layers)
-          if (*begin < other.end[q] && other.begin[q] < *end)
-            return r.errorAt(at, llvm::formatv("layer '{0}' overlaps layer "
-                                               "'{1}' in the {2} queue "
-                                               "(ISA §6.3)",
-                                               l.name, other.name,
-                                               isa::getName(
-                                                   static_cast<isa::Queue>(q))));
       }
+      if (std::optional<std::string> message =
+              checkLayer(l, program.layers, program))
+        return r.errorAt(at, *message);
       program.layers.push_back(std::move(l));
     }
     if (!r.atEnd())

@@ -107,7 +107,7 @@ bool TargetDescription::supportsNM(unsigned n, unsigned m) const {
 
 const VectorFunction *
 TargetDescription::getVectorFunction(isa::VecFunc func) const {
-  auto it = vectorFunctions.find(isa::getName(func).lower());
+  auto it = vectorFunctions.find(func);
   return it == vectorFunctions.end() ? nullptr : &it->second;
 }
 
@@ -161,8 +161,8 @@ static json::Value toJSON(const TargetDescription &t) {
     modes.push_back(std::move(object));
   }
   json::Object functions;
-  for (const auto &[name, function] : t.vectorFunctions)
-    functions[name] = json::Object{{"latency", function.latency},
+  for (const auto &[func, function] : t.vectorFunctions)
+    functions[isa::getName(func).lower()] = json::Object{{"latency", function.latency},
                                    {"interval", function.interval},
                                    {"energy_pj", function.energyPJ}};
   json::Object result{
@@ -525,7 +525,7 @@ Expected<TargetDescription> target::parseTarget(llvm::StringRef text,
         f->readInt("interval", function.interval, 1, kMaxCount);
         f->readNumber("energy_pj", function.energyPJ, 0.0, /*strict=*/false);
         f->finish();
-        t.vectorFunctions[name.str()] = function;
+        t.vectorFunctions[*func] = function;
       }
       llvm::SmallVector<llvm::StringRef> unknown;
       for (const auto &entry : functions->object)

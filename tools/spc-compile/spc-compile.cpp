@@ -95,15 +95,21 @@ static LogicalResult compile(MLIRContext &context) {
   }
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+  // --mlir-timing covers the whole compile: import, passes, export, write.
+  DefaultTimingManager timingManager;
+  applyDefaultTimingManagerCLOptions(timingManager);
+  TimingScope timing = timingManager.getRootScope();
+  TimingScope importTiming = timing.nest("Import ONNX");
   OwningOpRef<ModuleOp> module =
       importONNXModel(buffer->getMemBufferRef(), &context, options);
   if (!module)
     return failure();
+  importTiming.stop();
 
   PassManager pm(&context);
   if (failed(applyPassManagerCLOptions(pm)))
     return failure();
-  applyDefaultTimingPassManagerCLOptions(pm);
+  pm.enableTiming(timing);
   CompilePipelineOptions pipeline;
   pipeline.target = targetName;
   pipeline.report = reportFile;
@@ -123,9 +129,11 @@ static LogicalResult compile(MLIRContext &context) {
     output->keep();
     return success();
   }
+  TimingScope exportTiming = timing.nest("Export binary");
   FailureOr<binary::Program> binaryProgram = exportProgram(program);
   if (failed(binaryProgram))
     return failure();
+  exportTiming.stop();
   if (emitKind == EmitKind::Assembly) {
     auto output = openOutputFile(outputFile.empty() ? "-" : outputFile.getValue(), &error);
     if (!output) {
@@ -136,6 +144,7 @@ static LogicalResult compile(MLIRContext &context) {
     output->keep();
     return success();
   }
+  TimingScope writeTiming = timing.nest("Write binary");
   if (llvm::Error writeError =
           binary::writeBinaryFile(*binaryProgram, outputFile)) {
     llvm::errs() << "error: " << llvm::toString(std::move(writeError)) << "\n";

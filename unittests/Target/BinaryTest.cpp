@@ -14,6 +14,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
+#include <functional>
+
 using ::testing::HasSubstr;
 
 using namespace spc;
@@ -114,6 +116,55 @@ TEST(BinaryTest, RoundTrip) {
   auto embedded = getEmbeddedTarget(*read);
   ASSERT_TRUE(static_cast<bool>(embedded));
   EXPECT_EQ(embedded->name, "sparse-2of4");
+}
+
+// verifyContainer applies the reader's table rules to a program in memory:
+// it rejects exactly what readBinary would reject after writeBinary, with the
+// same message (the reader adds the offset).
+TEST(BinaryTest, VerifyContainerMatchesReader) {
+  auto target = preset("dense-systolic");
+  Program valid = makeGemmProgram(target);
+  EXPECT_FALSE(static_cast<bool>(verifyContainer(valid)));
+
+  std::vector<std::pair<std::string, std::function<void(Program &)>>> cases = {
+      {"constant 'b' overlaps constant 'fc.weight' in DRAM",
+       [](Program &p) {
+         Constant b = p.constants[0];
+         b.name = "b";
+         b.dramAddr += 64;
+         p.constants.push_back(b);
+       }},
+      {"constant 'fc.weight': holds 127 bytes",
+       [](Program &p) { p.constants[0].data.pop_back(); }},
+      {"n and m are for N:M constants only",
+       [](Program &p) { p.constants[0].n = 2; }},
+      {"tensor 'output' at DRAM [0xff0, +0x40) lies outside",
+       [](Program &p) { p.tensors[1].dramAddr = 0xff0; }},
+      {"duplicate input tensor 'input'",
+       [](Program &p) {
+         Tensor t = p.tensors[0];
+         t.dramAddr = 3072;
+         p.tensors.push_back(t);
+       }},
+      {"tensor 'input' overlaps constant 'fc.weight'",
+       [](Program &p) { p.tensors[0].dramAddr = 1024; }},
+      {"layer 'fc': load range [0, 9) is not inside",
+       [](Program &p) { p.layers[0].end[0] = 9; }},
+      {"layer 'fc2' overlaps layer 'fc'",
+       [](Program &p) {
+         Layer l = p.layers[0];
+         l.name = "fc2";
+         p.layers.push_back(l);
+       }},
+  };
+  for (auto &[message, edit] : cases) {
+    Program p = valid;
+    edit(p);
+    llvm::Error error = verifyContainer(p);
+    ASSERT_TRUE(static_cast<bool>(error)) << message;
+    EXPECT_THAT(llvm::toString(std::move(error)), HasSubstr(message));
+    EXPECT_THAT(readError(writeBinary(p)), HasSubstr(message));
+  }
 }
 
 // ISA §6: random programs of random valid instructions round-trip exactly.

@@ -117,6 +117,11 @@ llvm::Expected<Program> readBinary(llvm::ArrayRef<uint8_t> bytes,
                                    llvm::StringRef bufferName);
 llvm::Expected<Program> readBinaryFile(llvm::StringRef path);
 
+/// Checks the constants, tensors and layers of `program` as readBinary does
+/// (ISA §6.3, §6.4.4): a program that passes, and fits the container's
+/// field widths, reads back from writeBinary's bytes.
+llvm::Error verifyContainer(const Program &program);
+
 /// Checks every instruction of `program` against `target` (ISA §7 items 4–6),
 /// and that the program was built for `target` (its fingerprint).
 llvm::Error verifyProgram(const Program &program,

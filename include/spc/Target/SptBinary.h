@@ -34,6 +34,10 @@ mlir::FailureOr<binary::Program> exportProgram(spt::ProgramOp program);
 /// if the binary breaks a rule the dialect verifies.
 mlir::OwningOpRef<mlir::ModuleOp>
 importProgram(const binary::Program &program, mlir::MLIRContext *context);
+/// The same, moving the constants' data into the module's resources instead
+/// of copying it (they are left empty in `program`).
+mlir::OwningOpRef<mlir::ModuleOp> importProgram(binary::Program &&program,
+                                                mlir::MLIRContext *context);
 
 /// Registers `--emit-binary` and `--import-binary` with mlir-translate.
 void registerSptBinaryTranslations();

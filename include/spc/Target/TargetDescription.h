@@ -102,9 +102,10 @@ struct TargetDescription {
   unsigned dramLatency = 0;
   unsigned dramBurstBytes = 64;
 
-  // Vector unit. Keys are VEC mnemonics in lower case ("exp", "rsum", ...).
+  // Vector unit: the functions the target has (in the file, keyed by VEC
+  // mnemonics in lower case: "exp", "rsum", ...).
   unsigned vectorLanes = 0;
-  std::map<std::string, VectorFunction> vectorFunctions;
+  std::map<isa::VecFunc, VectorFunction> vectorFunctions;
 
   // Structuring unit (TASD-A); lanes == 0 means the target has none.
   unsigned structLanes = 0;

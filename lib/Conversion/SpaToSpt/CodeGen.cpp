@@ -231,10 +231,15 @@ FailureOr<View> Emitter::lookup(Value value, Operation *user) {
                                   "(an elided resource blob?)";
   int64_t count = type.getNumElements();
   unsigned es = isa::elementSize(*dtype);
-  std::vector<uint8_t> data(count * es);
-  for (int64_t i = 0; i < count; ++i)
-    std::memcpy(&data[i * es], raw->bytes.data() + (raw->isSplat ? 0 : i * es),
-                es);
+  std::vector<uint8_t> data;
+  if (raw->isSplat) {
+    data.resize(count * es);
+    for (int64_t i = 0; i < count; ++i)
+      std::memcpy(&data[i * es], raw->bytes.data(), es);
+  } else {
+    auto *bytes = reinterpret_cast<const uint8_t *>(raw->bytes.data());
+    data.assign(bytes, bytes + count * es);
+  }
   int64_t cols = type.getRank() ? type.getShape().back() : 1;
   uint64_t addr = addConstant(getConstantName(constant), *dtype,
                               count / std::max<int64_t>(cols, 1), cols,

@@ -31,6 +31,7 @@
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
 
+#include <memory>
 #include <optional>
 
 namespace spc::codegen {
@@ -141,6 +142,16 @@ public:
   uint64_t getNumMacs() const { return numMacs; }
   void countMacs(uint64_t macs) { numMacs += macs; }
 
+  /// State an op family keeps across the layers of the program (the
+  /// contraction plans chosen so far, by problem), created on first use.
+  template <typename T> T &getState() {
+    static const char key = 0;
+    std::shared_ptr<void> &slot = states[&key];
+    if (!slot)
+      slot = std::make_shared<T>();
+    return *static_cast<T *>(slot.get());
+  }
+
 private:
   const target::TargetDescription &target;
   schedule::Scheduler &scheduler;
@@ -150,6 +161,7 @@ private:
   uint64_t nextConstant = 0;
   std::array<uint64_t, isa::kNumBuffers> ringNext = {0, 0, 0};
   uint64_t numMacs = 0;
+  llvm::DenseMap<const void *, std::shared_ptr<void>> states;
 };
 
 /// A 2-D VEC operand view in the scratchpad.

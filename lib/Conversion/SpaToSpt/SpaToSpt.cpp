@@ -357,7 +357,8 @@ void ConvertSpaToSpt::runOnOperation() {
     return signalPassFailure();
   }
 
-  OwningOpRef<ModuleOp> imported = importProgram(program, &getContext());
+  OwningOpRef<ModuleOp> imported =
+      importProgram(std::move(program), &getContext());
   if (!imported)
     return signalPassFailure();
   // The program's constants live in the imported module's resources, which

@@ -157,9 +157,12 @@ public:
   FailureOr<RankedTensorType> convertType(const onnx::TypeProto &type,
                                           StringRef valueName);
   /// Converts a stored tensor; `name` names its blob when the tensor has no
-  /// name of its own (Constant-node values).
+  /// name of its own (Constant-node values). With `takeRaw` (the tensor's
+  /// raw_data, which nothing reads afterwards), a large tensor's blob takes
+  /// the bytes over instead of copying them.
   FailureOr<ElementsAttr> importTensor(const onnx::TensorProto &tensor,
-                                       StringRef name = {});
+                                       StringRef name = {},
+                                       std::string *takeRaw = nullptr);
   LogicalResult buildFunction();
 
   /// Imports the nodes of `graph` into the current insertion point.
@@ -632,7 +635,8 @@ std::string onnx_import::blobKey(StringRef name) {
 }
 
 FailureOr<ElementsAttr>
-Importer::importTensor(const onnx::TensorProto &tensor, StringRef name) {
+Importer::importTensor(const onnx::TensorProto &tensor, StringRef name,
+                       std::string *takeRaw) {
   if (!tensor.name().empty())
     name = tensor.name();
   Type elementType = convertElementType(context, tensor.data_type());
@@ -707,8 +711,19 @@ Importer::importTensor(const onnx::TensorProto &tensor, StringRef name) {
     return cast<ElementsAttr>(DenseElementsAttr::get(type, bits));
   }
   if (numElements > kInlineConstantLimit) {
-    AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
-        ArrayRef<char>(bytes.data(), bytes.size()), alignof(uint64_t));
+    AsmResourceBlob blob;
+    if (takeRaw && tensor.has_raw_data() &&
+        reinterpret_cast<uintptr_t>(bytes.data()) % alignof(uint64_t) == 0) {
+      // Moving the string keeps its heap buffer where it is.
+      auto *raw = new std::string(std::move(*takeRaw));
+      blob = AsmResourceBlob(
+          ArrayRef<char>(raw->data(), raw->size()), alignof(uint64_t),
+          [raw](void *, size_t, size_t) { delete raw; },
+          /*dataIsMutable=*/false);
+    } else {
+      blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
+          ArrayRef<char>(bytes.data(), bytes.size()), alignof(uint64_t));
+    }
     return cast<ElementsAttr>(
         DenseResourceElementsAttr::get(type, blobKey(name), std::move(blob)));
   }
@@ -717,8 +732,17 @@ Importer::importTensor(const onnx::TensorProto &tensor, StringRef name) {
 }
 
 LogicalResult Importer::importInitializers(const onnx::GraphProto &graph) {
-  for (const onnx::TensorProto &init : graph.initializer()) {
-    FailureOr<ElementsAttr> value = importTensor(init);
+  // Nothing reads the main graph's initializers after this: their bytes move
+  // into the blobs.
+  onnx::GraphProto *owner =
+      &graph == &model.graph() ? model.mutable_graph() : nullptr;
+  for (int i = 0; i < graph.initializer_size(); ++i) {
+    const onnx::TensorProto &init = graph.initializer(i);
+    std::string *raw =
+        owner && init.has_raw_data()
+            ? owner->mutable_initializer(i)->mutable_raw_data()
+            : nullptr;
+    FailureOr<ElementsAttr> value = importTensor(init, {}, raw);
     if (failed(value))
       return failure();
     Tensor &tensor = values[init.name()];

@@ -276,10 +276,8 @@ FailureOr<binary::Program> spc::exportProgram(ProgramOp program) {
     return reportError(program, std::move(error),
                        "the program does not run on target '" + target->name +
                            "': ");
-  llvm::Expected<binary::Program> reread =
-      binary::readBinary(binary::writeBinary(result), "<emitted binary>");
-  if (!reread)
-    return reportError(program, reread.takeError(),
+  if (llvm::Error error = binary::verifyContainer(result))
+    return reportError(program, std::move(error),
                        "the program is not a valid binary: ");
   return result;
 }

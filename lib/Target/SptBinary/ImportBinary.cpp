@@ -129,8 +129,10 @@ static void createInstruction(OpBuilder &builder, Location loc,
   llvm_unreachable("unknown opcode");
 }
 
-OwningOpRef<ModuleOp> spc::importProgram(const binary::Program &program,
-                                         MLIRContext *context) {
+/// Builds the module of `program`; `getBlob(i)` gives the data of constant i.
+static OwningOpRef<ModuleOp>
+buildModule(const binary::Program &program, MLIRContext *context,
+            function_ref<AsmResourceBlob(size_t)> getBlob) {
   context->getOrLoadDialect<SptDialect>();
   Location loc = UnknownLoc::get(context);
   OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
@@ -146,14 +148,11 @@ OwningOpRef<ModuleOp> spc::importProgram(const binary::Program &program,
                      t.name, fromIsa(t.dtype), shape, t.dramAddr);
   }
   auto byteType = builder.getIntegerType(8);
-  for (const binary::Constant &c : program.constants) {
+  for (auto [i, c] : llvm::enumerate(program.constants)) {
     auto type = RankedTensorType::get(
         {static_cast<int64_t>(c.data.size())}, byteType);
-    ArrayRef<char> bytes(reinterpret_cast<const char *>(c.data.data()),
-                         c.data.size());
-    auto data = DenseResourceElementsAttr::get(
-        type, getBlobKey(c.name),
-        HeapAsmResourceBlob::allocateAndCopyInferAlign(bytes));
+    auto data =
+        DenseResourceElementsAttr::get(type, getBlobKey(c.name), getBlob(i));
     ConstantOp::create(builder, loc, c.name, fromIsa(c.dtype),
                        fromIsa(c.format), c.n, c.m, c.rows, c.cols, c.dramAddr,
                        data);
@@ -171,4 +170,28 @@ OwningOpRef<ModuleOp> spc::importProgram(const binary::Program &program,
   if (failed(verify(*module)))
     return nullptr;
   return module;
+}
+
+OwningOpRef<ModuleOp> spc::importProgram(const binary::Program &program,
+                                         MLIRContext *context) {
+  return buildModule(program, context, [&](size_t i) {
+    const std::vector<uint8_t> &data = program.constants[i].data;
+    return HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<char>(
+        reinterpret_cast<const char *>(data.data()), data.size()));
+  });
+}
+
+OwningOpRef<ModuleOp> spc::importProgram(binary::Program &&program,
+                                         MLIRContext *context) {
+  return buildModule(program, context, [&](size_t i) {
+    // The blob takes the vector over; its deleter frees it.
+    auto *data =
+        new std::vector<uint8_t>(std::move(program.constants[i].data));
+    ArrayRef<char> bytes(reinterpret_cast<const char *>(data->data()),
+                         data->size());
+    return AsmResourceBlob(
+        bytes, alignof(uint8_t),
+        [data](void *, size_t, size_t) { delete data; },
+        /*dataIsMutable=*/false);
+  });
 }
