@@ -14,12 +14,14 @@
 #include "Machine.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
 #include <cstring>
 #include <deque>
+#include <mutex>
 
 using namespace llvm;
 
@@ -190,8 +192,11 @@ json::Value toJSON(const Stats &stats) {
 //===----------------------------------------------------------------------===//
 
 struct Emulator::Prepared {
-  /// DRAM with the constants in place.
-  std::vector<uint8_t> initialDram;
+  /// DRAM images of finished runs, restored to the initial state (zeros
+  /// and the constants), so that the next run does not map and fill a new
+  /// one. Runs may be concurrent: each takes its own.
+  std::mutex dramMutex;
+  std::vector<ZeroedBytes> spareDram;
   /// Per queue and instruction: scratchpad accesses and layer index.
   std::array<std::vector<std::vector<binary::SramAccess>>, isa::kNumQueues>
       accesses;
@@ -215,15 +220,10 @@ Emulator::create(binary::Program program, target::TargetDescription target) {
   if (p.dramSize > (uint64_t(1) << 40))
     return createStringError("DRAM size %llu is too large to emulate",
                              (unsigned long long)p.dramSize);
-  prep.initialDram.assign(p.dramSize, 0);
-  for (const binary::Constant &c : p.constants) {
+  for (const binary::Constant &c : p.constants)
     if (c.dramAddr > p.dramSize || c.data.size() > p.dramSize - c.dramAddr)
       return createStringError("constant '%s' lies outside DRAM",
                                c.name.c_str());
-    if (!c.data.empty())
-      std::memcpy(prep.initialDram.data() + c.dramAddr, c.data.data(),
-                  c.data.size());
-  }
   for (unsigned q = 0; q < isa::kNumQueues; ++q) {
     const auto &queue = p.queues[q];
     prep.accesses[q].reserve(queue.size());
@@ -366,6 +366,19 @@ std::string describeInstruction(const binary::Program &program, unsigned q,
   return s + ")";
 }
 
+/// Copies the bytes of `program`'s constants that lie in [lo, hi) into
+/// `dram`.
+static void copyConstants(const binary::Program &program, ZeroedBytes &dram,
+                          uint64_t lo, uint64_t hi) {
+  for (const binary::Constant &c : program.constants) {
+    uint64_t begin = std::max(lo, c.dramAddr);
+    uint64_t end = std::min<uint64_t>(hi, c.dramAddr + c.data.size());
+    if (begin < end)
+      std::memcpy(dram.data() + begin, c.data.data() + (begin - c.dramAddr),
+                  end - begin);
+  }
+}
+
 Expected<RunResult> Emulator::run(const std::map<std::string, HostTensor> &inputs,
                                   const RunOptions &options) const {
   if (Error err = checkInputs(inputs))
@@ -373,7 +386,34 @@ Expected<RunResult> Emulator::run(const std::map<std::string, HostTensor> &input
 
   Machine machine;
   machine.target = &target;
-  machine.dram = prepared->initialDram;
+  // Each run starts from zeroed DRAM with the constants in place: a spare
+  // image, or a new one.
+  {
+    std::lock_guard<std::mutex> lock(prepared->dramMutex);
+    if (!prepared->spareDram.empty()) {
+      machine.dram = std::move(prepared->spareDram.back());
+      prepared->spareDram.pop_back();
+    }
+  }
+  if (!machine.dram.data()) {
+    machine.dram = ZeroedBytes(program.dramSize);
+    if (!machine.dram.data())
+      return createStringError("cannot allocate the %llu bytes of DRAM",
+                               (unsigned long long)program.dramSize);
+    copyConstants(program, machine.dram, 0, program.dramSize);
+  }
+  // Whatever the outcome, the image goes back clean: what the run wrote is
+  // zeroed and the constants in it are copied again.
+  llvm::scope_exit recycle([&] {
+    if (machine.writtenLo < machine.writtenHi) {
+      uint64_t hi = std::min<uint64_t>(machine.writtenHi, machine.dram.size());
+      std::memset(machine.dram.data() + machine.writtenLo, 0,
+                  hi - machine.writtenLo);
+      copyConstants(program, machine.dram, machine.writtenLo, hi);
+    }
+    std::lock_guard<std::mutex> lock(prepared->dramMutex);
+    prepared->spareDram.push_back(std::move(machine.dram));
+  });
   machine.sram[0].assign(target.wgt.bytes, 0);
   machine.sram[1].assign(target.act.bytes, 0);
   machine.sram[2].assign(target.acc.bytes, 0);
@@ -388,6 +428,7 @@ Expected<RunResult> Emulator::run(const std::map<std::string, HostTensor> &input
     if (!in.bytes.empty())
       std::memcpy(machine.dram.data() + t.dramAddr, in.bytes.data(),
                   in.bytes.size());
+    machine.noteWrite(t.dramAddr, t.dramAddr + in.bytes.size());
   }
 
   RunResult result;

@@ -136,6 +136,8 @@ Error executeDma(const isa::Instruction &inst, Machine &m, Cost &cost) {
 
   uint8_t *sram = buf.data();
   uint8_t *dram = m.dram.data();
+  if (!load)
+    m.noteWrite(d.dramAddr, d.dramAddr + es * (dramHi + 1));
   uint8_t padBytes[4];
   std::memcpy(padBytes, &d.padValue, 4); // little-endian host
 

@@ -13,17 +13,51 @@
 
 #include "llvm/Support/Error.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstdlib>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace spc::emu {
 
+/// Zero-filled bytes from calloc, which for large sizes maps fresh pages
+/// without writing them: a DRAM image of hundreds of megabytes costs only
+/// the pages the run touches.
+class ZeroedBytes {
+public:
+  ZeroedBytes() = default;
+  /// Null data() when the allocation fails.
+  explicit ZeroedBytes(size_t size)
+      : bytes(static_cast<uint8_t *>(std::calloc(std::max<size_t>(size, 1), 1))),
+        count(bytes ? size : 0) {}
+
+  uint8_t *data() { return bytes.get(); }
+  const uint8_t *data() const { return bytes.get(); }
+  size_t size() const { return count; }
+  const uint8_t *begin() const { return data(); }
+  const uint8_t *end() const { return data() + count; }
+
+private:
+  struct Free {
+    void operator()(uint8_t *p) const { std::free(p); }
+  };
+  std::unique_ptr<uint8_t[], Free> bytes;
+  size_t count = 0;
+};
+
 /// The memories of one run.
 struct Machine {
   const target::TargetDescription *target = nullptr;
-  std::vector<uint8_t> dram;
+  ZeroedBytes dram;
+  /// The DRAM bytes the run has written lie in [writtenLo, writtenHi).
+  uint64_t writtenLo = UINT64_MAX, writtenHi = 0;
+  void noteWrite(uint64_t lo, uint64_t hi) {
+    writtenLo = std::min(writtenLo, lo);
+    writtenHi = std::max(writtenHi, hi);
+  }
   /// wgt, act, acc (isa::Buffer - 1).
   std::array<std::vector<uint8_t>, 3> sram;
 

@@ -31,6 +31,8 @@
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
+#include <chrono>
 #include <map>
 
 using namespace llvm;
@@ -60,6 +62,12 @@ static cl::opt<std::string> targetName(
 static cl::opt<unsigned>
     threads("host-threads", cl::desc("Host threads for large tiles (0: all)"),
             cl::init(0), cl::cat(category));
+
+static cl::opt<unsigned> timeRuns(
+    "time-runs",
+    cl::desc("Run N times (the binary loaded once) and print the host time "
+             "of the load and of each run"),
+    cl::value_desc("N"), cl::init(0), cl::cat(category));
 
 static int fail(const Twine &message) {
   WithColor::error(errs(), "spc-run") << message << "\n";
@@ -168,6 +176,11 @@ int main(int argc, char **argv) {
   if (threads)
     parallel::strategy = hardware_concurrency(threads);
 
+  using Clock = std::chrono::steady_clock;
+  auto milliseconds = [](Clock::duration d) {
+    return std::chrono::duration<double, std::milli>(d).count();
+  };
+  Clock::time_point loadStart = Clock::now();
   Expected<binary::Program> program = binary::readBinaryFile(modelPath);
   if (!program)
     return fail(toString(program.takeError()));
@@ -180,6 +193,7 @@ int main(int argc, char **argv) {
                                         std::move(*target));
   if (!emulator)
     return fail(modelPath + ": " + toString(emulator.takeError()));
+  double loadMs = milliseconds(Clock::now() - loadStart);
 
   std::map<std::string, emu::HostTensor> inputs;
   std::map<std::string, std::string> files;
@@ -211,6 +225,26 @@ int main(int argc, char **argv) {
   Expected<emu::RunResult> result = (*emulator)->run(inputs, options);
   if (!result)
     return fail(toString(result.takeError()));
+  if (timeRuns) {
+    // The first run above is not timed (it warms the caches); the outputs
+    // written are the last run's.
+    std::vector<double> runMs;
+    for (unsigned i = 0; i < timeRuns; ++i) {
+      Clock::time_point start = Clock::now();
+      result = (*emulator)->run(inputs, options);
+      runMs.push_back(milliseconds(Clock::now() - start));
+      if (!result)
+        return fail(toString(result.takeError()));
+    }
+    double sum = 0;
+    for (double ms : runMs)
+      sum += ms;
+    outs() << formatv("load {0:f1} ms; run: mean {1:f1} ms, best {2:f1} ms "
+                      "over {3} runs\n",
+                      loadMs, sum / runMs.size(),
+                      *std::min_element(runMs.begin(), runMs.end()),
+                      runMs.size());
+  }
 
   if (Error err = writeOutputs(*result, outputDir))
     return fail(toString(std::move(err)));

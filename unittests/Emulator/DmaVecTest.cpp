@@ -113,6 +113,43 @@ TEST(DmaTest, LoadWithStridesAndPaddingAndStore) {
   }
 }
 
+// Runs of one emulator reuse its DRAM image: each must start from the
+// initial state even when the previous run stored over a constant.
+TEST(DmaTest, RepeatedRunsStartFromTheInitialDram) {
+  Harness h(getTarget("dense-systolic", 4096));
+  std::mt19937 rng(7);
+  std::vector<uint8_t> constant(h.B);
+  for (auto &x : constant)
+    x = uint8_t(rng());
+  // The constant replaces the wgt image, then act is stored over it.
+  h.loads.push_back(Harness::image(Opcode::Load, Buffer::Wgt, 8 * h.B, h.B, 0));
+  h.stores.push_back(Harness::image(Opcode::Store, Buffer::Act, 8 * h.B, h.B, 0));
+  binary::Program p = h.build();
+  p.dramSize = 9 * h.B;
+  binary::Constant c;
+  c.name = "c";
+  c.dtype = DType::I8;
+  c.rows = 1;
+  c.cols = uint32_t(h.B);
+  c.dramAddr = 8 * h.B;
+  c.data = constant;
+  p.constants.push_back(c);
+  auto emu = Emulator::create(p, h.target);
+  ASSERT_TRUE(static_cast<bool>(emu)) << llvm::toString(emu.takeError());
+  for (int run = 0; run < 3; ++run) {
+    Images im = h.randomImages(rng);
+    std::map<std::string, HostTensor> in;
+    in["wgt"] = HostTensor::fromI8({h.B}, Harness::toI8(im.buf[0]));
+    in["act"] = HostTensor::fromI8({h.B}, Harness::toI8(im.buf[1]));
+    in["acc"] = HostTensor::fromI8({h.B}, Harness::toI8(im.buf[2]));
+    in["dram"] = HostTensor::fromI8({h.B}, Harness::toI8(im.dram));
+    auto r = (*emu)->run(in, RunOptions());
+    ASSERT_TRUE(static_cast<bool>(r)) << llvm::toString(r.takeError());
+    EXPECT_EQ(r->getOutput("wgt_out")->bytes, constant) << "run " << run;
+    EXPECT_EQ(r->getOutput("act_out")->bytes, im.buf[1]) << "run " << run;
+  }
+}
+
 TEST(DmaTest, LoadDecompNMAndBitmap) {
   Harness h(getTarget("dense-systolic", 65536));
   for (unsigned seed = 0; seed < 12; ++seed) {
