@@ -19,3 +19,12 @@
 // ASM: layers (1):
 // ASM-NEXT: "y" load [0, 1) compute [0, 1) store [0, 1)
 // ASM: VEC{{ +}}RELU f32 rows 1 cols 8
+
+// A binary element-wise op takes the activations that alone use its result
+// as an epilogue, like a contraction: one layer, the sum never stored.
+// RUN: spc-compile %S/Inputs/add-relu.onnxtxt --emit=asm | FileCheck %s --check-prefix=FUSED
+// FUSED: layers (1):
+// FUSED-NEXT: "s+y" load [0, 2) compute [0, 2) store [0, 1)
+// FUSED: VEC{{ +}}ADD f32
+// FUSED-NEXT: VEC{{ +}}RELU f32
+// FUSED: store queue (2 instructions):

@@ -220,8 +220,12 @@ void emitEpilogue(Emitter &emitter, mlir::Operation *op, uint16_t rows,
 mlir::LogicalResult emitContraction(Emitter &emitter, mlir::Operation *op,
                                     llvm::ArrayRef<mlir::Operation *> epilogue);
 /// EmitElementwise.cpp: element-wise arithmetic and activations, clip,
-/// cast, prelu, select, quantize, dequantize, batch_norm.
-mlir::LogicalResult emitElementwise(Emitter &emitter, mlir::Operation *op);
+/// cast, prelu, select, quantize, dequantize, batch_norm. A binary op applies
+/// the activations in `epilogue` to each chunk before it is stored; the
+/// result is that of the last epilogue op.
+mlir::LogicalResult
+emitElementwise(Emitter &emitter, mlir::Operation *op,
+                llvm::ArrayRef<mlir::Operation *> epilogue = {});
 /// EmitReduction.cpp: softmax, log_softmax, layer_norm, reductions and
 /// pooling.
 mlir::LogicalResult emitReduction(Emitter &emitter, mlir::Operation *op);

@@ -144,10 +144,13 @@ std::optional<double> getScalar(Value value) {
   return values->front();
 }
 
-LogicalResult emitBinary(Emitter &emitter, Operation *op, VecFunc func) {
+LogicalResult emitBinary(Emitter &emitter, Operation *op, VecFunc func,
+                         ArrayRef<Operation *> epilogue) {
   Value lhs = op->getOperand(0), rhs = op->getOperand(1);
-  Value result = op->getResult(0);
-  auto type = cast<RankedTensorType>(result.getType());
+  auto type = cast<RankedTensorType>(op->getResult(0).getType());
+  // The fused activations keep the type; the layer writes the last result.
+  Value result =
+      epilogue.empty() ? op->getResult(0) : epilogue.back()->getResult(0);
   FailureOr<View> out = emitter.lookup(result, op);
   if (failed(out))
     return failure();
@@ -178,6 +181,11 @@ LogicalResult emitBinary(Emitter &emitter, Operation *op, VecFunc func) {
       w.vec(func, chunk.output, chunk.inputs[0], {}, float(*scalar));
     else
       w.vec(func, chunk.output, chunk.inputs[0], chunk.inputs[1]);
+    for (Operation *ep : epilogue) {
+      LogicalResult status = emitUnary(w, ep, chunk.output, chunk.output);
+      assert(succeeded(status) && "isFusibleEpilogue admits f32 activations");
+      (void)status;
+    }
   });
   return success();
 }
@@ -424,15 +432,23 @@ void codegen::emitEpilogue(Emitter &emitter, Operation *op, uint16_t rows,
   (void)status;
 }
 
-LogicalResult codegen::emitElementwise(Emitter &emitter, Operation *op) {
+LogicalResult codegen::emitElementwise(Emitter &emitter, Operation *op,
+                                      ArrayRef<Operation *> epilogue) {
+  auto binary = [&](VecFunc func) {
+    return emitBinary(emitter, op, func, epilogue);
+  };
+  assert((epilogue.empty() ||
+          llvm::isa<spa::AddOp, spa::SubOp, spa::MulOp, spa::DivOp,
+                    spa::MaxOp, spa::MinOp>(op)) &&
+         "only binary ops take an epilogue");
   return TypeSwitch<Operation *, LogicalResult>(op)
-      .Case([&](spa::AddOp) { return emitBinary(emitter, op, VecFunc::Add); })
-      .Case([&](spa::SubOp) { return emitBinary(emitter, op, VecFunc::Sub); })
-      .Case([&](spa::MulOp) { return emitBinary(emitter, op, VecFunc::Mul); })
-      .Case([&](spa::DivOp) { return emitBinary(emitter, op, VecFunc::Div); })
-      .Case([&](spa::MaxOp) { return emitBinary(emitter, op, VecFunc::Max); })
-      .Case([&](spa::MinOp) { return emitBinary(emitter, op, VecFunc::Min); })
-      .Case([&](spa::PowOp) { return emitBinary(emitter, op, VecFunc::Pow); })
+      .Case([&](spa::AddOp) { return binary(VecFunc::Add); })
+      .Case([&](spa::SubOp) { return binary(VecFunc::Sub); })
+      .Case([&](spa::MulOp) { return binary(VecFunc::Mul); })
+      .Case([&](spa::DivOp) { return binary(VecFunc::Div); })
+      .Case([&](spa::MaxOp) { return binary(VecFunc::Max); })
+      .Case([&](spa::MinOp) { return binary(VecFunc::Min); })
+      .Case([&](spa::PowOp) { return binary(VecFunc::Pow); })
       .Case([&](spa::PReluOp prelu) { return emitPRelu(emitter, prelu); })
       .Case([&](spa::CastOp cast) { return emitCast(emitter, cast); })
       .Case([&](spa::SelectOp select) { return emitSelect(emitter, select); })

@@ -52,8 +52,18 @@ bool isContraction(Operation *op) {
              spa::GemmOp>(op);
 }
 
-/// Groups the function's ops into layers, fusing each contraction with the
-/// chain of activations that alone use its result.
+/// Whether `op` can apply fused activations to its result tiles: a
+/// contraction, or a binary element-wise op (a residual add before its
+/// ReLU), with an f32 result.
+bool takesEpilogue(Operation *op) {
+  return (isContraction(op) ||
+          llvm::isa<spa::AddOp, spa::SubOp, spa::MulOp, spa::DivOp,
+                    spa::MaxOp, spa::MinOp>(op)) &&
+         cast<ShapedType>(op->getResult(0).getType()).getElementType().isF32();
+}
+
+/// Groups the function's ops into layers, fusing each contraction or binary
+/// element-wise op with the chain of activations that alone use its result.
 SmallVector<Layer> formLayers(func::FuncOp func, int64_t &numFused) {
   SmallVector<Layer> layers;
   DenseSet<Operation *> fused;
@@ -64,8 +74,7 @@ SmallVector<Layer> formLayers(func::FuncOp func, int64_t &numFused) {
     layer.anchor = &op;
     // Only f32 tiles take an epilogue; int8 results are i32 and are
     // requantized on their own.
-    if (isContraction(&op) &&
-        cast<ShapedType>(op.getResult(0).getType()).getElementType().isF32()) {
+    if (takesEpilogue(&op)) {
       Value value = op.getResult(0);
       while (value.hasOneUse()) {
         Operation *user = *value.getUsers().begin();
@@ -260,7 +269,7 @@ LogicalResult ConvertSpaToSpt::compile(func::FuncOp func,
               spa::PadOp, spa::ExpandOp, spa::TileOp, spa::ResizeOp,
               spa::GatherOp>(op)
             ? emitDataMovement(emitter, op)
-            : emitElementwise(emitter, op);
+            : emitElementwise(emitter, op, layer.epilogue);
     scheduler.endLayer();
     if (failed(result))
       return failure();

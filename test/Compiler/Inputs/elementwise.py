@@ -52,6 +52,19 @@ def cases():
                        helper.make_node("Sigmoid", ["d"], ["y"])],
                  {"x": x, "b": b}, (T.FLOAT, x.shape)),
            {"x": x, "b": b}, 1 / (1 + np.exp(-(x / b))))
+    # A residual add with its ReLU fused (one layer), over several chunks.
+    yield ("add_relu_fused_multichunk",
+           model("m", [helper.make_node("Add", ["x", "z"], ["s"]),
+                       helper.make_node("Relu", ["s"], ["y"])],
+                 {"x": big, "z": big[:1]}, (T.FLOAT, big.shape)),
+           {"x": big, "z": big[:1]}, np.maximum(big + big[:1], 0))
+    # The sum has a second user: it is stored, not fused.
+    yield ("add_relu_sum_reused",
+           model("m", [helper.make_node("Add", ["x", "b"], ["s"]),
+                       helper.make_node("Relu", ["s"], ["r"]),
+                       helper.make_node("Mul", ["r", "s"], ["y"])],
+                 {"x": x, "b": b}, (T.FLOAT, x.shape)),
+           {"x": x, "b": b}, np.maximum(x + b, 0) * (x + b))
     slope = randn(3, 1, 1)
     yield ("prelu_per_channel",
            model("m", [helper.make_node("PRelu", ["x", "s"], ["y"])], {"x": x},
