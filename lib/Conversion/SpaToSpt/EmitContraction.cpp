@@ -765,8 +765,6 @@ SmallVector<std::pair<MTile, int64_t>> splitTile(const MTile &t,
   return pieces;
 }
 
-/// Emits the whole problem with `plan`. Returns false when a tile does not
-/// fit (the plan is then unusable).
 /// The K ranges of `plan`: tiles of `plan.kt`, after a first quarter tile
 /// when it ramps.
 SmallVector<std::pair<int64_t, int64_t>>
@@ -784,6 +782,8 @@ splitK(const target::TargetDescription &t, const GemmProblem &p,
   return kTiles;
 }
 
+/// Emits the whole problem with `plan`. Returns false when a tile does not
+/// fit (the plan is then unusable).
 bool runGemm(Out &out, const GemmProblem &p, const Plan &plan) {
   unsigned es = isa::elementSize(p.dtype);
   SmallVector<MTile> mTiles = p.tileM(plan.mCap, plan.kt, plan.nt);
@@ -1011,12 +1011,6 @@ std::optional<uint64_t> matrixBound(const target::TargetDescription &t,
   return rows * nPasses * kPasses + gemms * (r + c - 1);
 }
 
-/// Picks the (problem, plan) with the smallest timing estimate, best first:
-/// every candidate starts with the matrix cycles as its lower bound; the
-/// candidate with the smallest bound is refined, first to the unit sums of
-/// an untimed dry run (a tighter lower bound), then to the time of a timed
-/// one, until the smallest is a time: no other candidate can beat it. At
-/// most kMaxTimed are timed. Nothing when no plan fits.
 /// The plans chosen so far, by planKey.
 using PlanMemo = llvm::DenseMap<uint64_t, std::optional<Choice>>;
 
@@ -1044,6 +1038,13 @@ uint64_t planKey(Emitter &emitter, Operation *op,
   return uint64_t(size_t(key));
 }
 
+/// Picks the (problem, plan) with the smallest timing estimate, best first:
+/// every candidate starts with the matrix cycles as its lower bound; the
+/// candidate with the smallest bound is refined, first to the unit sums of
+/// an untimed dry run (a tighter lower bound), then to the time of a timed
+/// one, until the smallest is a time: no other candidate can beat it. At
+/// most kMaxTimed are timed. Nothing when no plan fits. Problems planned
+/// before (planKey) get the same choice.
 std::optional<Choice> choosePlan(Emitter &emitter, Operation *op,
                                  ArrayRef<const GemmProblem *> problems) {
   const target::TargetDescription &t = emitter.getTarget();
