@@ -66,14 +66,6 @@ Error checkDram(uint64_t lo, uint64_t hi, uint64_t size) {
   return Error::success();
 }
 
-const target::Scratchpad &pad(const Machine &m, isa::Buffer b) {
-  return m.target->getScratchpad(b);
-}
-
-uint64_t sramBandwidth(const target::Scratchpad &s) {
-  return std::max<uint64_t>(1, uint64_t(s.banks) * s.bankWidthBytes);
-}
-
 const target::DataType &dataType(const Machine &m, isa::DType t) {
   return t == isa::DType::F32 ? m.target->fp32 : m.target->int8;
 }
@@ -81,24 +73,6 @@ const target::DataType &dataType(const Machine &m, isa::DType t) {
 //===----------------------------------------------------------------------===//
 // DMA (ISA §3.1, §3.2)
 //===----------------------------------------------------------------------===//
-
-/// Burst-rounded bytes of a 4-D box: contiguous runs merge from the inside
-/// out while each dimension's stride equals the run length so far.
-uint64_t chargedBytes(const isa::Dma &d, unsigned es, uint64_t burst) {
-  uint64_t total = 1;
-  for (uint16_t s : d.size)
-    total *= s;
-  uint64_t run = 1;
-  for (int dim = 3; dim >= 0; --dim) {
-    if (d.size[dim] == 1)
-      continue;
-    if (d.dramStride[dim] != run)
-      break;
-    run *= d.size[dim];
-  }
-  uint64_t runs = total / run;
-  return runs * alignTo(run * es, std::max<uint64_t>(1, burst));
-}
 
 void dmaCost(const Machine &m, uint64_t dramBytes, uint64_t charged,
              uint64_t sramBytes, Cost &cost) {
@@ -186,7 +160,7 @@ Error executeDma(const isa::Instruction &inst, Machine &m, Cost &cost) {
           std::memcpy(sram + sBase + es * i3 * d.sramStride[3], padBytes, es);
       }
 
-  dmaCost(m, boxElems * es, chargedBytes(d, es, m.target->dramBurstBytes),
+  dmaCost(m, boxElems * es, m.target->getChargedDramBytes(d),
           (load ? padElems : boxElems) * es, cost);
   return Error::success();
 }
@@ -297,7 +271,7 @@ Error executeLoadDecomp(const isa::Instruction &inst, Machine &m,
   uint64_t charged = alignTo(valueBytes, burst) + alignTo(metaBytes, burst);
   uint64_t dense = rows * rowBytes;
   dmaCost(m, valueBytes + metaBytes, charged, dense, cost);
-  cost.cycles = ceilDiv(dense, sramBandwidth(pad(m, d.buffer)));
+  cost.cycles = ceilDiv(dense, m.target->getSramBandwidth(d.buffer));
   return Error::success();
 }
 
@@ -1153,16 +1127,7 @@ Error executeVec(const isa::Instruction &inst, Machine &m, Cost &cost) {
   if (!fn)
     fn = &dflt;
   uint64_t elems = rows * cols;
-  uint64_t memCycles = 0;
-  for (unsigned b = 1; b < 4; ++b)
-    if (perBuffer[b])
-      memCycles = std::max(
-          memCycles,
-          ceilDiv(perBuffer[b], sramBandwidth(pad(m, isa::Buffer(b)))));
-  cost.cycles = fn->latency +
-                std::max(ceilDiv(elems, std::max(1u, t.vectorLanes)) *
-                             fn->interval,
-                         memCycles);
+  cost.cycles = t.getVecCycles(v.func, elems, perBuffer);
   cost.sramBytes = total;
   cost.vectorElements = elems;
   cost.energyPJ = double(elems) * fn->energyPJ +

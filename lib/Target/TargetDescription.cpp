@@ -13,6 +13,8 @@
 
 #include "spc/Target/TargetDescription.h"
 
+#include "llvm/Support/MathExtras.h"
+
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -109,6 +111,45 @@ const VectorFunction *
 TargetDescription::getVectorFunction(isa::VecFunc func) const {
   auto it = vectorFunctions.find(func);
   return it == vectorFunctions.end() ? nullptr : &it->second;
+}
+
+uint64_t TargetDescription::getChargedDramBytes(const isa::Dma &dma) const {
+  uint64_t total = 1;
+  for (uint16_t size : dma.size)
+    total *= size;
+  uint64_t run = 1;
+  for (int dim = 3; dim >= 0; --dim) {
+    if (dma.size[dim] == 1)
+      continue;
+    if (dma.dramStride[dim] != run)
+      break;
+    run *= dma.size[dim];
+  }
+  uint64_t es = isa::elementSize(dma.dtype);
+  return total / run *
+         llvm::alignTo(run * es, std::max<uint64_t>(1, dramBurstBytes));
+}
+
+uint64_t TargetDescription::getSramBandwidth(isa::Buffer buffer) const {
+  const Scratchpad &pad = getScratchpad(buffer);
+  return std::max<uint64_t>(1, uint64_t(pad.banks) * pad.bankWidthBytes);
+}
+
+uint64_t
+TargetDescription::getVecCycles(isa::VecFunc func, uint64_t elements,
+                                llvm::ArrayRef<uint64_t> bytesPerBuffer) const {
+  const VectorFunction *fn = getVectorFunction(func);
+  VectorFunction fallback;
+  if (!fn)
+    fn = &fallback;
+  uint64_t memCycles = 0;
+  for (unsigned b = 1; b < bytesPerBuffer.size(); ++b)
+    if (bytesPerBuffer[b])
+      memCycles = std::max(memCycles,
+                           llvm::divideCeil(bytesPerBuffer[b],
+                                            getSramBandwidth(isa::Buffer(b))));
+  uint64_t passes = llvm::divideCeil(elements, std::max(1u, vectorLanes));
+  return fn->latency + std::max(passes * fn->interval, memCycles);
 }
 
 //===----------------------------------------------------------------------===//

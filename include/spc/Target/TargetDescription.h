@@ -125,6 +125,21 @@ struct TargetDescription {
   bool supportsNM(unsigned n, unsigned m) const;
   const VectorFunction *getVectorFunction(isa::VecFunc func) const;
 
+  // Rules of the cycle model (docs/CycleModel.md), shared by the emulator and
+  // the compiler's cost model so that the two cannot drift apart.
+
+  /// The DRAM bytes a LOAD or STORE box is charged: contiguous runs merge
+  /// from the inside out while each dimension's stride equals the run length
+  /// so far, and each run is rounded up to whole bursts.
+  uint64_t getChargedDramBytes(const isa::Dma &dma) const;
+  /// Scratchpad bytes per cycle: banks × bank width (at least 1).
+  uint64_t getSramBandwidth(isa::Buffer buffer) const;
+  /// Cycles of a VEC `func` over `elements` elements that moves
+  /// `bytesPerBuffer[b]` bytes of scratchpad b (indexed by isa::Buffer):
+  /// latency + max(lane passes × interval, the busiest scratchpad's cycles).
+  uint64_t getVecCycles(isa::VecFunc func, uint64_t elements,
+                        llvm::ArrayRef<uint64_t> bytesPerBuffer) const;
+
   /// The canonical JSON of ISA §6.5: every field present, keys sorted, no
   /// whitespace. Parsing it gives back an equal description.
   std::string toCanonicalJSON() const;

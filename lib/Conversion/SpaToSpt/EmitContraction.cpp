@@ -395,21 +395,7 @@ private:
 };
 
 uint64_t dmaBusy(const target::TargetDescription &t, const isa::Dma &d) {
-  unsigned es = isa::elementSize(d.dtype);
-  uint64_t total = 1;
-  for (uint16_t s : d.size)
-    total *= s;
-  uint64_t run = 1;
-  for (int dim = 3; dim >= 0; --dim) {
-    if (d.size[dim] == 1)
-      continue;
-    if (d.dramStride[dim] != run)
-      break;
-    run *= d.size[dim];
-  }
-  uint64_t burst = std::max(1u, t.dramBurstBytes);
-  uint64_t charged = (total / run) * llvm::alignTo(run * es, burst);
-  return ceilDiv(charged, std::max(1u, t.dramBytesPerCycle));
+  return ceilDiv(t.getChargedDramBytes(d), std::max(1u, t.dramBytesPerCycle));
 }
 
 uint64_t gemmCycles(const target::TargetDescription &t, DType dtype, uint64_t m,
@@ -420,10 +406,6 @@ uint64_t gemmCycles(const target::TargetDescription &t, DType dtype, uint64_t m,
 }
 
 uint64_t vecCycles(const target::TargetDescription &t, const isa::Vec &v) {
-  const target::VectorFunction *fn = t.getVectorFunction(v.func);
-  target::VectorFunction dflt;
-  if (!fn)
-    fn = &dflt;
   uint64_t elems = uint64_t(v.rows) * v.cols;
   std::array<uint64_t, 4> perBuffer = {0, 0, 0, 0};
   bool reduces = isa::getVecFuncKind(v.func) == isa::VecFuncKind::Reduction;
@@ -432,19 +414,7 @@ uint64_t vecCycles(const target::TargetDescription &t, const isa::Vec &v) {
     perBuffer[unsigned(v.src2.buffer)] += elems * isa::elementSize(v.srcType);
   perBuffer[unsigned(v.dst.buffer)] +=
       (reduces ? v.rows : elems) * isa::elementSize(v.dstType);
-  uint64_t mem = 0;
-  for (unsigned b = 1; b < 4; ++b) {
-    if (!perBuffer[b])
-      continue;
-    const target::Scratchpad &pad = t.getScratchpad(Buffer(b));
-    mem = std::max<uint64_t>(
-        mem,
-        ceilDiv(perBuffer[b], std::max<uint64_t>(1, uint64_t(pad.banks) *
-                                                        pad.bankWidthBytes)));
-  }
-  return fn->latency +
-         std::max<uint64_t>(
-             ceilDiv(elems, std::max(1u, t.vectorLanes)) * fn->interval, mem);
+  return t.getVecCycles(v.func, elems, perBuffer);
 }
 
 void Out::account(const isa::Instruction &inst) {
