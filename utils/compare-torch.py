@@ -16,6 +16,11 @@ Models:
   audio                   an audio front-end: a Conv1d stack over a mono
                           16 kHz waveform and a linear projection (MatMul)
 
+--prune nm:N:M or --prune unstructured:S prunes the model's convolution
+and linear weights by magnitude in PyTorch first (N:M along the input
+channels, as NVIDIA's ASP does; unstructured per layer), so that the
+reference is the pruned model; spc-compile then finds the sparsity itself.
+
 --size small (the lit test) uses 1x3x64x64 images, 16 tokens and 1 s of
 audio; --size full uses 1x3x224x224, 128 tokens and 10 s.
 
@@ -29,6 +34,7 @@ compile or run error prints FAIL with the tool's message. The exit status is
 usage: compare-torch.py MODEL... --spc-compile PATH --spc-run PATH
                         [--target NAME|FILE.json] [--size small|full]
                         [--rtol R] [--atol A] [--seed N] [--work DIR]
+                        [--prune SPEC] [--report]
 """
 
 import argparse
@@ -121,6 +127,35 @@ def build(name, size, generator):
     return getattr(torchvision.models, name)(weights=None), "input", image
 
 
+def prune(module, spec):
+    """Magnitude-prunes the weights of every convolution and linear layer of
+    `module` in place: `nm:N:M` keeps the N largest of each M consecutive
+    input channels (layers whose input channels M does not divide stay
+    dense), `unstructured:S` zeroes the fraction S of smallest magnitude."""
+    kind, _, rest = spec.partition(":")
+    for layer in module.modules():
+        if not isinstance(layer, (torch.nn.Conv1d, torch.nn.Conv2d,
+                                  torch.nn.Linear)):
+            continue
+        w = layer.weight.data
+        if kind == "nm":
+            n, m = (int(v) for v in rest.split(":"))
+            if w.shape[1] % m or getattr(layer, "groups", 1) != 1:
+                continue
+            grouped = w.movedim(1, -1).contiguous()
+            groups = grouped.reshape(-1, m)
+            order = groups.abs().argsort(dim=1, descending=True, stable=True)
+            groups.scatter_(1, order[:, n:], 0.0)
+            w.copy_(grouped.movedim(-1, 1))
+        elif kind == "unstructured":
+            drop = round(float(rest) * w.numel())
+            if drop:
+                order = w.abs().flatten().argsort(stable=True)
+                w.view(-1)[order[:drop]] = 0.0
+        else:
+            raise SystemExit(f"compare-torch.py: bad --prune '{spec}'")
+
+
 def initializers_to_constants(path):
     """Rewrites an ONNX model so that every initializer is a Constant node."""
     model = onnx.load(path)
@@ -164,6 +199,8 @@ def compare(name, args, work):
     torch.manual_seed(0)
     module, input_name, example = build(name, args.size, generator)
     module.eval()
+    if args.prune:
+        prune(module, args.prune)
     with torch.no_grad():
         reference = module(example)
         path = os.path.join(work, name + ".onnx")
@@ -174,12 +211,16 @@ def compare(name, args, work):
     reference = reference.numpy()
 
     label = f"{name} {args.size} {os.path.basename(args.target)}"
+    if args.prune:
+        label += f" {args.prune}"
     input_file = os.path.join(work, name + ".input.npy")
     np.save(input_file, example.numpy())
     binary = os.path.join(work, name + ".spab")
     out_dir = os.path.join(work, name + ".out")
+    report = os.path.join(work, name + ".report.json")
     error = (run_tool("spc-compile", [args.spc_compile, path,
-                                      f"--target={args.target}", "-o", binary])
+                                      f"--target={args.target}", "-o", binary,
+                                      f"--report={report}"])
              or run_tool("spc-run", [args.spc_run, binary,
                                      f"--input={input_name}={input_file}",
                                      f"--output-dir={out_dir}"]))
@@ -194,8 +235,17 @@ def compare(name, args, work):
                        "FAIL")
     abs_err, rel_err, cosine = metrics(got, reference, args.atol)
     ok = np.allclose(got, reference, rtol=args.rtol, atol=args.atol)
+    formats = ""
+    if args.report:
+        with open(report) as f:
+            counts = {}
+            for layer in json.load(f)["layers"]:
+                if "format" in layer:
+                    counts[layer["format"]] = counts.get(layer["format"], 0) + 1
+        formats = ", formats " + " ".join(
+            f"{k}={v}" for k, v in sorted(counts.items()))
     return ok, (f"{label}: max abs error {abs_err:.3g}, max rel error "
-                f"{rel_err:.3g}, cosine {cosine:.6f}: "
+                f"{rel_err:.3g}, cosine {cosine:.6f}{formats}: "
                 f"{'PASS' if ok else 'FAIL'}")
 
 
@@ -212,6 +262,12 @@ def main():
     parser.add_argument("--atol", type=float, default=1e-4)
     parser.add_argument("--seed", type=int, default=0,
                         help="seed of the random input")
+    parser.add_argument("--prune", metavar="SPEC",
+                        help="prune the weights in PyTorch first: nm:N:M or "
+                        "unstructured:S")
+    parser.add_argument("--report", action="store_true",
+                        help="also print how many layers use each weight "
+                        "format (from spc-compile --report)")
     parser.add_argument("--work", metavar="DIR",
                         help="keep the ONNX models, inputs, binaries and "
                         "outputs here (default: a temporary directory)")

@@ -22,6 +22,7 @@
 #include <cstring>
 #include <deque>
 #include <mutex>
+#include <set>
 
 using namespace llvm;
 
@@ -167,6 +168,10 @@ json::Value toJSON(const Stats &stats) {
         {"dram_bytes", l.dramBytes},
         {"sram_bytes", l.sramBytes},
         {"instructions", l.instructions},
+        {"format", l.format},
+        {"density", l.denseMacs ? double(l.macs) / double(l.denseMacs) : 1.0},
+        {"weight_bytes_streamed", l.weightBytes},
+        {"weight_bytes_streamed_dense", l.denseWeightBytes},
     });
   return json::Object{
       {"target", stats.target},
@@ -368,6 +373,30 @@ std::string describeInstruction(const binary::Program &program, unsigned q,
 
 /// Copies the bytes of `program`'s constants that lie in [lo, hi) into
 /// `dram`.
+/// How a matrix instruction or a decompressing load handles weights, for
+/// the per-layer format: "GEMM", "GEMM.NM 2:4", "GEMM.SP", "LOAD.DECOMP
+/// 2:4", "LOAD.DECOMP bitmap"; empty for anything else.
+static std::string describeWeightPath(const isa::Instruction &inst) {
+  switch (inst.opcode) {
+  case isa::Opcode::Gemm:
+    return "GEMM";
+  case isa::Opcode::GemmNM: {
+    const isa::Gemm &g = inst.get<isa::Gemm>();
+    return formatv("GEMM.NM {0}:{1}", g.wN, g.wM).str();
+  }
+  case isa::Opcode::GemmSparse:
+    return "GEMM.SP";
+  case isa::Opcode::LoadDecomp: {
+    const isa::LoadDecomp &d = inst.get<isa::LoadDecomp>();
+    if (d.format == isa::Format::NM)
+      return formatv("LOAD.DECOMP {0}:{1}", d.n, d.m).str();
+    return "LOAD.DECOMP bitmap";
+  }
+  default:
+    return "";
+  }
+}
+
 static void copyConstants(const binary::Program &program, ZeroedBytes &dram,
                           uint64_t lo, uint64_t hi) {
   for (const binary::Constant &c : program.constants) {
@@ -440,6 +469,7 @@ Expected<RunResult> Emulator::run(const std::map<std::string, HostTensor> &input
     stats.layers[i].name = layer.name;
   std::vector<uint64_t> layerStart(program.layers.size(), UINT64_MAX);
   std::vector<double> layerCapacity(program.layers.size(), 0.0);
+  std::vector<std::set<std::string>> layerFormats(program.layers.size());
   double totalCapacity = 0.0;
 
   std::array<QueueState, isa::kNumQueues> queues;
@@ -585,6 +615,11 @@ Expected<RunResult> Emulator::run(const std::map<std::string, HostTensor> &input
       ls.endCycle = std::max(ls.endCycle, end);
       ls.macs += cost.macs;
       ls.performedMacs += cost.performedMacs;
+      ls.denseMacs += cost.denseMacs;
+      ls.weightBytes += cost.weightBytes;
+      ls.denseWeightBytes += cost.denseWeightBytes;
+      if (std::string kind = describeWeightPath(inst); !kind.empty())
+        layerFormats[layer].insert(std::move(kind));
       ls.dramBytes += cost.dramBytes;
       ls.sramBytes += cost.sramBytes;
       ls.energyPJ += energy;
@@ -612,6 +647,7 @@ Expected<RunResult> Emulator::run(const std::map<std::string, HostTensor> &input
   double multipliers = double(target.multipliers);
   for (auto [i, ls] : enumerate(stats.layers)) {
     ls.cycles = ls.endCycle - ls.startCycle;
+    ls.format = join(layerFormats[i], " + ");
     if (ls.cycles && multipliers > 0)
       ls.utilization = layerCapacity[i] / (multipliers * double(ls.cycles));
   }

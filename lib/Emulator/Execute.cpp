@@ -280,11 +280,6 @@ Error executeLoadDecomp(const isa::Instruction &inst, Machine &m,
 //===----------------------------------------------------------------------===//
 
 /// cost(Kp) of docs/CycleModel.md.
-uint64_t matrixCycles(uint64_t kp, uint64_t M, uint64_t N, uint64_t R,
-                      uint64_t C) {
-  return ceilDiv(kp, R) * ceilDiv(N, C) * std::max(M, R) + R + C - 1;
-}
-
 /// Packs A (M x K) with the zero point applied. For uint32_t the values are
 /// the int32 two's complement bits.
 template <typename T>
@@ -350,7 +345,7 @@ void storeC(const isa::Gemm &g, uint8_t *acc, const std::vector<T> &c) {
 
 /// Stored weights of one GEMM.NM or GEMM.SP row list.
 template <typename T> struct SparseW {
-  std::vector<uint32_t> rowStart, k;
+  std::vector<uint32_t> rowStart, k, rowNnz;
   std::vector<T> v;
 };
 
@@ -400,7 +395,6 @@ Error executeGemmTyped(const isa::Instruction &inst, Machine &m, Cost &cost) {
   loadC(g, acc.data(), c);
 
   const target::DataType &dt = dataType(m, g.dtype);
-  uint64_t R = uint64_t(t.arrayRows) * std::max(1u, dt.macsPerMultiplier);
   uint64_t Cc = std::max(1u, t.arrayCols);
   uint64_t nonZeros = 0, stored = 0, wBytes = 0;
   uint64_t cycles = 0;
@@ -423,7 +417,7 @@ Error executeGemmTyped(const isa::Instruction &inst, Machine &m, Cost &cost) {
     uint64_t kp = K;
     if (t.dualSide && g.actNM)
       kp = ceilDiv(kp * g.actN, g.actM);
-    cycles = matrixCycles(kp, M, N, R, Cc);
+    cycles = t.getMatrixCycles(g.dtype, M, N, kp);
     cost.performedMacs = M * N * kp;
   } else {
     sw.rowStart.clear();
@@ -473,18 +467,11 @@ Error executeGemmTyped(const isa::Instruction &inst, Machine &m, Cost &cost) {
       sw.rowStart.push_back(uint32_t(N * perRow));
       stored = N * perRow;
       wBytes = stored * es + N * metaRow;
-      uint64_t kp;
-      if (t.findMode(target::MatrixMode::Kind::NM, n, mm)) {
-        kp = K * n / mm;
-      } else {
-        const target::MatrixMode *mode =
-            t.findMode(target::MatrixMode::Kind::Relaxed, n, mm);
-        unsigned ports = mode ? std::max(1u, mode->readPorts) : n;
-        kp = groups * (n <= ports ? n : ceilDiv(n, ports) * ports);
-      }
+      // The loader checked that a mode runs n:m (ISA §7).
+      uint64_t kp = t.getNMStreamedLength(n, mm, K).value_or(K);
       if (t.dualSide && g.actNM)
         kp = ceilDiv(kp * g.actN, g.actM);
-      cycles = matrixCycles(kp, M, N, R, Cc);
+      cycles = t.getMatrixCycles(g.dtype, M, N, kp);
       cost.performedMacs = M * N * kp;
     } else {
       // GEMM.SP: CSR with run-time checks (ISA §4.5).
@@ -513,15 +500,11 @@ Error executeGemmTyped(const isa::Instruction &inst, Machine &m, Cost &cost) {
                     "the wgt buffer of {2} bytes",
                     nnzEnd, g.idxAddr(), wgt.size())
                 .str());
-      const target::MatrixMode *mode =
-          t.findMode(target::MatrixMode::Kind::Unstructured);
-      double maxSpeedup = mode && mode->maxSpeedup > 0 ? mode->maxSpeedup : 1;
-      uint64_t floorT = uint64_t(std::ceil(double(ceilDiv(K, R)) /
-                                           maxSpeedup));
       uint64_t nnz = nnzEnd - ptr[0];
       sw.k.resize(nnz);
       sw.v.resize(nnz);
-      uint64_t groupMax = 0, tSum = 0;
+      std::vector<uint32_t> &rowNnz = sw.rowNnz;
+      rowNnz.assign(N, 0);
       for (uint64_t r = 0; r < N; ++r) {
         sw.rowStart.push_back(uint32_t(ptr[r] - ptr[0]));
         int64_t prev = -1;
@@ -538,16 +521,13 @@ Error executeGemmTyped(const isa::Instruction &inst, Machine &m, Cost &cost) {
           sw.k[e - ptr[0]] = idx;
           sw.v[e - ptr[0]] = v;
         }
-        groupMax = std::max<uint64_t>(groupMax, ptr[r + 1] - ptr[r]);
-        if ((r + 1) % Cc == 0 || r + 1 == N) {
-          tSum += std::max(ceilDiv(groupMax, R), floorT);
-          groupMax = 0;
-        }
+        rowNnz[r] = ptr[r + 1] - ptr[r];
       }
       sw.rowStart.push_back(uint32_t(nnz));
       stored = nnz;
       wBytes = nnz * (es + 2) + 4 * (N + 1);
-      cycles = tSum * std::max(M, R) + R + Cc - 1;
+      cycles = t.getMatrixCyclesOfPasses(
+          g.dtype, M, t.getSparseMatrixPasses(g.dtype, K, rowNnz));
       cost.performedMacs = M * nnz;
     }
     kernels::sparseGemm(a.data(), sw.rowStart.data(), sw.k.data(),
@@ -555,6 +535,9 @@ Error executeGemmTyped(const isa::Instruction &inst, Machine &m, Cost &cost) {
   }
   (void)stored;
   storeC(g, acc.data(), c);
+  cost.denseMacs = M * N * K;
+  cost.weightBytes = wBytes;
+  cost.denseWeightBytes = N * K * es;
 
   cost.cycles = cycles;
   cost.macs = M * nonZeros;

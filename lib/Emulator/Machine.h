@@ -74,6 +74,9 @@ struct Cost {
   bool usesDram = false;
   uint64_t dramBusy = 0;
   uint64_t macs = 0, performedMacs = 0;
+  /// Matrix instructions: M·N·K, and the weight bytes the array streams
+  /// (values and metadata as stored) against N·K dense values.
+  uint64_t denseMacs = 0, weightBytes = 0, denseWeightBytes = 0;
   /// macsPerMultiplier of the instruction's dtype (matrix only).
   unsigned macsPerMultiplier = 0;
   uint64_t dramBytes = 0, dramChargedBytes = 0;

@@ -152,6 +152,54 @@ TargetDescription::getVecCycles(isa::VecFunc func, uint64_t elements,
   return fn->latency + std::max(passes * fn->interval, memCycles);
 }
 
+uint64_t TargetDescription::getReductionDepth(isa::DType dtype) const {
+  unsigned macs = dtype == isa::DType::I8 ? int8.macsPerMultiplier
+                                          : fp32.macsPerMultiplier;
+  return uint64_t(arrayRows) * std::max(1u, macs);
+}
+
+uint64_t TargetDescription::getMatrixCyclesOfPasses(isa::DType dtype,
+                                                    uint64_t m,
+                                                    uint64_t passes) const {
+  uint64_t r = getReductionDepth(dtype), c = std::max(1u, arrayCols);
+  return passes * std::max(m, r) + r + c - 1;
+}
+
+uint64_t TargetDescription::getMatrixPasses(isa::DType dtype, uint64_t n,
+                                            uint64_t kp) const {
+  return llvm::divideCeil(kp, getReductionDepth(dtype)) *
+         llvm::divideCeil(n, std::max(1u, arrayCols));
+}
+
+std::optional<uint64_t>
+TargetDescription::getNMStreamedLength(unsigned n, unsigned m,
+                                       uint64_t k) const {
+  if (findMode(MatrixMode::Kind::NM, n, m))
+    return k * n / m;
+  const MatrixMode *mode = findMode(MatrixMode::Kind::Relaxed, n, m);
+  if (!mode)
+    return std::nullopt;
+  unsigned ports = std::max(1u, mode->readPorts);
+  return (k / m) * (n <= ports ? n : llvm::divideCeil(n, ports) * ports);
+}
+
+uint64_t TargetDescription::getSparseMatrixPasses(
+    isa::DType dtype, uint64_t k, llvm::ArrayRef<uint32_t> rowNonZeros) const {
+  uint64_t r = getReductionDepth(dtype), c = std::max(1u, arrayCols);
+  const MatrixMode *mode = findMode(MatrixMode::Kind::Unstructured);
+  double maxSpeedup = mode && mode->maxSpeedup > 0 ? mode->maxSpeedup : 1;
+  uint64_t floorT =
+      uint64_t(std::ceil(double(llvm::divideCeil(k, r)) / maxSpeedup));
+  uint64_t sum = 0;
+  for (size_t g = 0; g < rowNonZeros.size(); g += c) {
+    uint64_t most = 0;
+    for (size_t i = g; i < std::min<size_t>(g + c, rowNonZeros.size()); ++i)
+      most = std::max<uint64_t>(most, rowNonZeros[i]);
+    sum += std::max(llvm::divideCeil(most, r), floorT);
+  }
+  return sum;
+}
+
 //===----------------------------------------------------------------------===//
 // Printing
 //===----------------------------------------------------------------------===//

@@ -66,6 +66,16 @@ static llvm::cl::opt<EmitKind> emitKind(
 static llvm::cl::opt<std::string>
     reportFile("report", llvm::cl::desc("Write a JSON compile report"),
                llvm::cl::value_desc("FILE.json"), llvm::cl::cat(category));
+static llvm::cl::opt<std::string> pruneSpec(
+    "prune",
+    llvm::cl::desc("Prune dense weights before compiling (lossy): nm:N:M "
+                   "or unstructured:S"),
+    llvm::cl::value_desc("SPEC"), llvm::cl::init("none"),
+    llvm::cl::cat(category));
+static llvm::cl::opt<std::string> layerOverrides(
+    "layer-overrides",
+    llvm::cl::desc("JSON file of per-layer prune and format settings"),
+    llvm::cl::value_desc("FILE.json"), llvm::cl::cat(category));
 static llvm::cl::opt<bool>
     noChecker("onnx-no-checker",
               llvm::cl::desc("Skip the ONNX checker before importing"),
@@ -113,6 +123,8 @@ static LogicalResult compile(MLIRContext &context) {
   CompilePipelineOptions pipeline;
   pipeline.target = targetName;
   pipeline.report = reportFile;
+  pipeline.prune = pruneSpec;
+  pipeline.overrides = layerOverrides;
   buildCompilePipeline(pm, pipeline);
   if (failed(pm.run(*module)))
     return failure();

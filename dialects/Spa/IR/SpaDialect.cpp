@@ -23,18 +23,42 @@ void SpaDialect::initialize() {
 
 LogicalResult SpaDialect::verifyOperationAttribute(Operation *op,
                                                    NamedAttribute attribute) {
-  if (attribute.getName() != kSparsityAttrName)
-    return op->emitError() << "unknown 'spa' attribute '"
-                           << attribute.getName().getValue() << "'";
+  StringRef name = attribute.getName().getValue();
+  if (name != kSparsityAttrName && name != kLayoutAttrName &&
+      name != kLayoutReasonAttrName && name != kPrunedAttrName)
+    return op->emitError() << "unknown 'spa' attribute '" << name << "'";
+  auto constant = dyn_cast<ConstantOp>(op);
+  if (!constant)
+    return op->emitError() << "'" << name << "' annotates only spa.constant";
+  int64_t rank = constant.getType().getRank();
+  if (name == kLayoutReasonAttrName) {
+    if (!isa<StringAttr>(attribute.getValue()))
+      return op->emitError() << "'" << name << "' must be a string";
+    return success();
+  }
+  if (name == kPrunedAttrName) {
+    auto dict = dyn_cast<DictionaryAttr>(attribute.getValue());
+    if (!dict || !dict.getAs<StringAttr>("pattern") ||
+        !dict.getAs<FloatAttr>("error"))
+      return op->emitError() << "'" << name
+                             << "' must be {pattern = \"...\", error = F}";
+    return success();
+  }
+  if (name == kLayoutAttrName) {
+    auto encoding = dyn_cast<SparseEncodingAttr>(attribute.getValue());
+    if (!encoding)
+      return op->emitError() << "'" << name
+                             << "' must be a #spa.encoding attribute";
+    if (encoding.isStructured() && encoding.getDim() >= rank)
+      return op->emitError() << "layout dim " << encoding.getDim()
+                             << " is out of range for a rank-" << rank
+                             << " constant";
+    return success();
+  }
   auto profile = dyn_cast<SparsityProfileAttr>(attribute.getValue());
   if (!profile)
     return op->emitError() << "'" << kSparsityAttrName
                            << "' must be a #spa.sparsity attribute";
-  auto constant = dyn_cast<ConstantOp>(op);
-  if (!constant)
-    return op->emitError() << "'" << kSparsityAttrName
-                           << "' annotates only spa.constant";
-  int64_t rank = constant.getType().getRank();
   if (profile.getDim() >= rank)
     return op->emitError() << "sparsity profile dim " << profile.getDim()
                            << " is out of range for a rank-" << rank

@@ -6,6 +6,8 @@
 
 #include "spc/Dialect/Spa/Transforms/Passes.h"
 
+#include "LayoutUtils.h"
+
 #include "spc/Support/Sparsity.h"
 
 namespace spc::spa {
@@ -18,25 +20,6 @@ using namespace spc;
 using namespace spc::spa;
 
 namespace {
-
-/// The dimension along which every contraction that uses `value` reduces it,
-/// std::nullopt when no contraction multiplies it, or failure when uses
-/// disagree.
-FailureOr<std::optional<int64_t>> getWeightReductionDim(Value value) {
-  std::optional<int64_t> dim;
-  for (OpOperand &use : value.getUses()) {
-    auto contraction = dyn_cast<ContractionOpInterface>(use.getOwner());
-    if (!contraction)
-      continue;
-    std::optional<int64_t> useDim = contraction.getReductionDim(use);
-    if (!useDim)
-      continue;
-    if (dim && *dim != *useDim)
-      return failure();
-    dim = useDim;
-  }
-  return dim;
-}
 
 struct AnnotateSparsityPass
     : public spa::impl::SpaAnnotateSparsityBase<AnnotateSparsityPass> {

@@ -27,6 +27,14 @@ struct CompilePipelineOptions
                              llvm::cl::init("dense-systolic")};
   Option<std::string> report{
       *this, "report", llvm::cl::desc("Write a JSON compile report here")};
+  Option<std::string> prune{
+      *this, "prune",
+      llvm::cl::desc("Prune weights first: nm:N:M, unstructured:S or none "
+                     "(lossy)"),
+      llvm::cl::init("none")};
+  Option<std::string> overrides{
+      *this, "overrides",
+      llvm::cl::desc("JSON file of per-layer prune and format settings")};
 };
 
 /// canonicalize, spa-annotate-sparsity, convert-spa-to-spt.

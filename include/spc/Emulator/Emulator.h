@@ -84,6 +84,14 @@ struct LayerStats {
   /// macs / (multipliers * macsPerMultiplier * cycles).
   double utilization = 0.0;
   double energyPJ = 0.0;
+  /// The weight side of the layer's matrix instructions: how its weights
+  /// are run ("GEMM", "GEMM.NM 2:4", "GEMM.SP", "LOAD.DECOMP bitmap +
+  /// GEMM", ...; empty without matrix instructions), M·N·K summed (so the
+  /// weight density the engine saw is macs / denseMacs), and the weight
+  /// bytes the array streamed, as stored and as dense values.
+  std::string format;
+  uint64_t denseMacs = 0;
+  uint64_t weightBytes = 0, denseWeightBytes = 0;
 };
 
 /// Totals of one run (docs/CycleModel.md).

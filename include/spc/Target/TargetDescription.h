@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -139,6 +140,30 @@ struct TargetDescription {
   /// latency + max(lane passes × interval, the busiest scratchpad's cycles).
   uint64_t getVecCycles(isa::VecFunc func, uint64_t elements,
                         llvm::ArrayRef<uint64_t> bytesPerBuffer) const;
+  /// The array's reduction depth R in `dtype`: rows × MACs per multiplier.
+  uint64_t getReductionDepth(isa::DType dtype) const;
+  /// Cycles of a matrix instruction of M rows that makes `passes` passes
+  /// over the array: passes · max(M, R) + R + C − 1.
+  uint64_t getMatrixCyclesOfPasses(isa::DType dtype, uint64_t m,
+                                   uint64_t passes) const;
+  /// The passes of a matrix instruction of N columns that streams a
+  /// reduction of `kp` values: ceil(kp/R) · ceil(N/C).
+  uint64_t getMatrixPasses(isa::DType dtype, uint64_t n, uint64_t kp) const;
+  uint64_t getMatrixCycles(isa::DType dtype, uint64_t m, uint64_t n,
+                           uint64_t kp) const {
+    return getMatrixCyclesOfPasses(dtype, m, getMatrixPasses(dtype, n, kp));
+  }
+  /// The reduction length GEMM.NM streams for pattern n:m over a dense K
+  /// (a multiple of m): K·n/m on an `nm` mode listing n:m, else
+  /// (K/m)·(n rounded up to whole read-port passes) on a `relaxed` mode.
+  /// None when no mode runs n:m.
+  std::optional<uint64_t> getNMStreamedLength(unsigned n, unsigned m,
+                                              uint64_t k) const;
+  /// The passes of a GEMM.SP over a dense K whose weight rows hold
+  /// `rowNonZeros` stored entries: Σ over groups g of C rows of t_g =
+  /// max(ceil(max nnz / R), ceil(ceil(K/R) / max_speedup)).
+  uint64_t getSparseMatrixPasses(isa::DType dtype, uint64_t k,
+                                 llvm::ArrayRef<uint32_t> rowNonZeros) const;
 
   /// The canonical JSON of ISA §6.5: every field present, keys sorted, no
   /// whitespace. Parsing it gives back an equal description.

@@ -249,10 +249,13 @@ FailureOr<View> Emitter::lookup(Value value, Operation *user) {
 }
 
 uint64_t Emitter::addConstant(StringRef name, DType dtype, uint32_t rows,
-                              uint32_t cols, std::vector<uint8_t> data) {
+                              uint32_t cols, std::vector<uint8_t> data,
+                              isa::Format format, unsigned n, unsigned m) {
   binary::Constant constant;
   constant.name = name.empty() ? "constant" : name.str();
-  constant.format = isa::Format::Dense;
+  constant.format = format;
+  constant.n = uint16_t(n);
+  constant.m = uint16_t(m);
   constant.dtype = dtype;
   constant.rows = rows;
   constant.cols = cols;

@@ -30,6 +30,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/JSON.h"
 
 #include <memory>
 #include <optional>
@@ -96,9 +97,12 @@ public:
   /// ISA type or a constant cannot be read.
   mlir::FailureOr<View> lookup(mlir::Value value, mlir::Operation *user);
   /// Adds a constant to the binary and returns its DRAM address. `rows` and
-  /// `cols` describe it for the disassembler (ISA §6.3).
+  /// `cols` describe it for the disassembler (ISA §6.3); a packed constant
+  /// (ISA §6.4.4) gives its format and, for N:M, its pattern.
   uint64_t addConstant(llvm::StringRef name, isa::DType dtype, uint32_t rows,
-                       uint32_t cols, std::vector<uint8_t> data);
+                       uint32_t cols, std::vector<uint8_t> data,
+                       isa::Format format = isa::Format::Dense,
+                       unsigned n = 0, unsigned m = 0);
   /// Reserves DRAM for the constants section after everything the memory
   /// plan placed.
   void setConstantBase(uint64_t base) { nextConstant = base; }
@@ -141,6 +145,9 @@ public:
   /// Statistics for the report.
   uint64_t getNumMacs() const { return numMacs; }
   void countMacs(uint64_t macs) { numMacs += macs; }
+  /// Fields the current layer's emitter adds to its entry of the report
+  /// (how its weights are stored, its estimated cycles).
+  llvm::json::Object &getLayerNotes() { return layerNotes; }
 
   /// State an op family keeps across the layers of the program (the
   /// contraction plans chosen so far, by problem), created on first use.
@@ -161,6 +168,7 @@ private:
   uint64_t nextConstant = 0;
   std::array<uint64_t, isa::kNumBuffers> ringNext = {0, 0, 0};
   uint64_t numMacs = 0;
+  llvm::json::Object layerNotes;
   llvm::DenseMap<const void *, std::shared_ptr<void>> states;
 };
 

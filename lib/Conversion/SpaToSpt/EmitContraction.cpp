@@ -60,12 +60,14 @@
 //===----------------------------------------------------------------------===//
 
 #include "CodeGen.h"
+#include "WeightMatrix.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/Hashing.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/Debug.h"
 #include "llvm/Support/ErrorHandling.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -75,6 +77,7 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <numeric>
 #include <queue>
 #include <set>
 #include <tuple>
@@ -320,9 +323,12 @@ public:
   }
   void forgetAll() { cache.clear(); }
 
-  void emit(const isa::Instruction &inst) {
+  /// Emits `inst`. `dataCost` is the part of its cost that depends on data
+  /// it does not carry: the array passes of a GEMM.SP, the value bytes of a
+  /// bitmap LOAD.DECOMP.
+  void emit(const isa::Instruction &inst, uint64_t dataCost = 0) {
     if (dry)
-      account(inst);
+      account(inst, dataCost);
     else
       emitter.emit(inst);
     if (fingerprint) {
@@ -384,7 +390,7 @@ private:
     return uint32_t(addr);
   }
 
-  void account(const isa::Instruction &inst);
+  void account(const isa::Instruction &inst, uint64_t dataCost);
 
   Timing timing;
   std::array<uint64_t, isa::kNumBuffers> ring = {0, 0, 0};
@@ -396,13 +402,6 @@ private:
 
 uint64_t dmaBusy(const target::TargetDescription &t, const isa::Dma &d) {
   return ceilDiv(t.getChargedDramBytes(d), std::max(1u, t.dramBytesPerCycle));
-}
-
-uint64_t gemmCycles(const target::TargetDescription &t, DType dtype, uint64_t m,
-                    uint64_t n, uint64_t k) {
-  uint64_t r = uint64_t(t.arrayRows) * getMacsPerMultiplier(t, dtype);
-  uint64_t c = t.arrayCols;
-  return ceilDiv(k, r) * ceilDiv(n, c) * std::max(m, r) + r + c - 1;
 }
 
 uint64_t vecCycles(const target::TargetDescription &t, const isa::Vec &v) {
@@ -417,7 +416,7 @@ uint64_t vecCycles(const target::TargetDescription &t, const isa::Vec &v) {
   return t.getVecCycles(v.func, elems, perBuffer);
 }
 
-void Out::account(const isa::Instruction &inst) {
+void Out::account(const isa::Instruction &inst, uint64_t dataCost) {
   ++est.instructions;
   switch (inst.opcode) {
   case isa::Opcode::Load: {
@@ -436,9 +435,45 @@ void Out::account(const isa::Instruction &inst) {
       timing.add(inst, 2, 1, busy + target.dramLatency, busy);
     break;
   }
-  case isa::Opcode::Gemm: {
+  case isa::Opcode::LoadDecomp: {
+    // CycleModel.md §2: the packed parts cross the channel; the
+    // decompressor writes the dense tile at the scratchpad's bandwidth.
+    const isa::LoadDecomp &d = inst.get<isa::LoadDecomp>();
+    uint64_t rows = d.rows, cols = d.cols;
+    uint64_t first, second;
+    if (d.format == isa::Format::NM) {
+      first = rows * packing::getNMValuesPerRow(cols, d.n, d.m) *
+              isa::elementSize(d.dtype);
+      second = rows * packing::getNMMetaBytesPerRow(cols, d.n, d.m);
+    } else {
+      first = rows * ceilDiv(cols, 8);
+      second = dataCost;
+    }
+    uint64_t charged = roundUp(first, target.dramBurstBytes) +
+                       roundUp(second, target.dramBurstBytes);
+    uint64_t busy = ceilDiv(charged, std::max(1u, target.dramBytesPerCycle));
+    uint64_t write = ceilDiv(rows * cols * isa::elementSize(d.dtype),
+                             target.getSramBandwidth(d.buffer));
+    uint64_t cycles = std::max(busy + target.dramLatency, write);
+    est.load += cycles;
+    est.dram += busy;
+    if (timed)
+      timing.add(inst, 0, 0, cycles, busy);
+    break;
+  }
+  case isa::Opcode::Gemm:
+  case isa::Opcode::GemmNM:
+  case isa::Opcode::GemmSparse: {
     const isa::Gemm &g = inst.get<isa::Gemm>();
-    uint64_t cycles = gemmCycles(target, g.dtype, g.m, g.n, g.k);
+    uint64_t cycles;
+    if (inst.opcode == isa::Opcode::GemmSparse)
+      cycles = target.getMatrixCyclesOfPasses(g.dtype, g.m, dataCost);
+    else if (inst.opcode == isa::Opcode::GemmNM)
+      cycles = target.getMatrixCycles(
+          g.dtype, g.m, g.n,
+          target.getNMStreamedLength(g.wN, g.wM, g.k).value_or(g.k));
+    else
+      cycles = target.getMatrixCycles(g.dtype, g.m, g.n, g.k);
     est.matrix += cycles;
     if (timed)
       timing.add(inst, 1, 2, cycles, 0);
@@ -615,6 +650,15 @@ struct Plan {
   bool ramp = false;
 };
 
+/// A constant weight in a packed format (WeightMatrix.h), and the tile
+/// constants the layer has added to the binary so far.
+struct PackedWeights {
+  WeightMatrix matrix;
+  std::string name;
+  /// DRAM address of each tile constant, by (row, rows, k0, kt).
+  std::map<std::array<int64_t, 4>, uint64_t> tiles;
+};
+
 /// One GEMM problem and how to move its operands.
 struct GemmProblem {
   DType dtype = DType::F32;
@@ -634,6 +678,10 @@ struct GemmProblem {
   std::function<void(Out &, int64_t n0, int64_t nt, int64_t k0, int64_t kt,
                      uint32_t addr, int64_t ld)>
       loadW;
+  /// Packed weights instead of `loadW`: problem row n is row `packedRow + n`
+  /// of the matrix.
+  PackedWeights *packed = nullptr;
+  int64_t packedRow = 0;
   /// Finishes the accumulator tile [tile.rows][nt] (row stride `ld`) at
   /// `acc`: bias, scaling, epilogue, store.
   std::function<void(Out &, const MTile &, int64_t n0, int64_t nt, uint32_t acc,
@@ -735,6 +783,13 @@ SmallVector<std::pair<MTile, int64_t>> splitTile(const MTile &t,
   return pieces;
 }
 
+/// The K granule of `p`'s tiles: the array depth, and a multiple of the
+/// N:M group size for N:M weights.
+int64_t getKUnit(const target::TargetDescription &t, const GemmProblem &p) {
+  int64_t r = int64_t(t.getReductionDepth(p.dtype));
+  return p.packed ? std::lcm(r, p.packed->matrix.getKUnit()) : r;
+}
+
 /// The K ranges of `plan`: tiles of `plan.kt`, after a first quarter tile
 /// when it ramps.
 SmallVector<std::pair<int64_t, int64_t>>
@@ -742,7 +797,7 @@ splitK(const target::TargetDescription &t, const GemmProblem &p,
        const Plan &plan) {
   auto kTiles = splitRange(p.K, plan.kt);
   if (plan.ramp && kTiles.size() > 1) {
-    int64_t r = int64_t(t.arrayRows) * getMacsPerMultiplier(t, p.dtype);
+    int64_t r = getKUnit(t, p);
     int64_t first = std::max(r, plan.kt / 4 / r * r);
     kTiles = splitRange(p.K - first, plan.kt);
     for (auto &range : kTiles)
@@ -750,6 +805,126 @@ splitK(const target::TargetDescription &t, const GemmProblem &p,
     kTiles.insert(kTiles.begin(), {0, first});
   }
   return kTiles;
+}
+
+/// The wgt bytes of W tile [n0, n0 + nt) x [k0, k0 + kt).
+uint64_t getWTileBytes(const GemmProblem &p, int64_t n0, int64_t nt,
+                       int64_t k0, int64_t kt) {
+  if (p.packed)
+    return p.packed->matrix.getSramBytes(p.packedRow + n0, nt, k0, kt);
+  return uint64_t(nt) * kt * isa::elementSize(p.dtype);
+}
+
+/// The array passes of a GEMM of W tile [n0, n0 + nt) x [k0, k0 + kt).
+uint64_t getGemmPasses(const target::TargetDescription &t, const GemmProblem &p,
+                       int64_t n0, int64_t nt, int64_t k0, int64_t kt) {
+  if (p.packed)
+    return p.packed->matrix.getGemmPasses(p.packedRow + n0, nt, k0, kt);
+  return t.getMatrixPasses(p.dtype, nt, kt);
+}
+
+/// Loads `bytes` contiguous bytes from DRAM.
+void loadBytes(Out &out, Buffer buffer, uint32_t sram, uint64_t dram,
+               uint64_t bytes) {
+  constexpr uint64_t kChunk = 32768;
+  if (uint64_t full = bytes / kChunk) {
+    Box box;
+    box.size = {int64_t(full), int64_t(kChunk)};
+    box.dramStride = {int64_t(kChunk), 1};
+    box.sramStride = {int64_t(kChunk), 1};
+    out.emit(makeDma(true, buffer, DType::I8, sram, dram, box));
+  }
+  if (uint64_t rest = bytes % kChunk) {
+    uint64_t done = bytes - rest;
+    Box box;
+    box.size = {int64_t(rest)};
+    box.dramStride = {1};
+    box.sramStride = {1};
+    out.emit(makeDma(true, buffer, DType::I8, sram + uint32_t(done),
+                     dram + done, box));
+  }
+}
+
+/// Loads W tile [row, row + nt) x [k0, k0 + kt) of packed weights into wgt
+/// at `sram`: the tile's constant (added to the binary on first use) as it
+/// is for GEMM.NM and GEMM.SP, or decompressed to a dense tile of row
+/// stride `ld` for GEMM.
+void loadPackedTile(Out &out, PackedWeights &w, int64_t row, int64_t nt,
+                    int64_t k0, int64_t kt, uint32_t sram, int64_t ld) {
+  const WeightMatrix &matrix = w.matrix;
+  packing::Layout layout = matrix.getTileLayout(row, nt, k0, kt);
+  uint64_t dram = 0;
+  if (!out.dry) {
+    auto [it, inserted] = w.tiles.insert({{row, nt, k0, kt}, 0});
+    if (inserted)
+      it->second = out.emitter.addConstant(
+          w.name + ".tile" + std::to_string(row) + "_" + std::to_string(k0),
+          matrix.getDType(), uint32_t(nt), uint32_t(kt),
+          llvm::cantFail(matrix.packTile(row, nt, k0, kt)),
+          matrix.getFormat(), matrix.getN(), matrix.getM());
+    dram = it->second;
+  }
+  if (matrix.getEngine() != WeightMatrix::Engine::Decompress) {
+    loadBytes(out, Buffer::Wgt, sram, dram, layout.totalBytes);
+    return;
+  }
+  isa::LoadDecomp d;
+  d.buffer = Buffer::Wgt;
+  d.dtype = matrix.getDType();
+  d.sramAddr = sram;
+  d.rows = uint16_t(nt);
+  d.cols = uint16_t(kt);
+  d.format = matrix.getFormat();
+  d.sramRowStride = uint32_t(ld);
+  uint64_t valueBytes = 0;
+  if (d.format == isa::Format::NM) {
+    d.n = uint16_t(matrix.getN());
+    d.m = uint16_t(matrix.getM());
+    d.dramAddr = uint32_t(dram);
+    d.dramMetaAddr = uint32_t(dram + layout.secondOffset);
+  } else {
+    d.dramMetaAddr = uint32_t(dram);
+    d.dramAddr = uint32_t(dram + layout.secondOffset);
+    valueBytes = layout.secondBytes;
+  }
+  out.emit({isa::Opcode::LoadDecomp, 0, d}, valueBytes);
+}
+
+/// Points `g` (whose wgtAddr is the tile's) at the parts of a packed tile
+/// for GEMM.NM or GEMM.SP; returns its opcode.
+isa::Opcode setPackedOperands(const GemmProblem &p, isa::Gemm &g, int64_t n0,
+                              int64_t nt, int64_t k0, int64_t kt) {
+  if (!p.packed)
+    return isa::Opcode::Gemm;
+  const WeightMatrix &matrix = p.packed->matrix;
+  int64_t row = p.packedRow + n0;
+  switch (matrix.getEngine()) {
+  case WeightMatrix::Engine::Dense:
+  case WeightMatrix::Engine::Decompress:
+    return isa::Opcode::Gemm;
+  case WeightMatrix::Engine::NM: {
+    packing::Layout layout = matrix.getTileLayout(row, nt, k0, kt);
+    unsigned n = matrix.getN(), m = matrix.getM();
+    g.kind = isa::Gemm::Kind::NM;
+    g.wN = uint16_t(n);
+    g.wM = uint16_t(m);
+    g.wgtRowStride = uint32_t(packing::getNMValuesPerRow(kt, n, m));
+    g.metaAddr = g.wgtAddr + uint32_t(layout.secondOffset);
+    g.metaRowStride = uint32_t(packing::getNMMetaBytesPerRow(kt, n, m));
+    return isa::Opcode::GemmNM;
+  }
+  case WeightMatrix::Engine::Sparse: {
+    packing::Layout layout = matrix.getTileLayout(row, nt, k0, kt);
+    uint32_t base = g.wgtAddr;
+    g.kind = isa::Gemm::Kind::Sparse;
+    g.metaRowStride = base; // ptrAddr
+    g.metaAddr = base + uint32_t(layout.secondOffset); // idxAddr
+    g.wgtAddr = base + uint32_t(layout.thirdOffset);
+    g.wgtRowStride = 0;
+    return isa::Opcode::GemmSparse;
+  }
+  }
+  llvm_unreachable("unknown engine");
 }
 
 /// Emits the whole problem with `plan`. Returns false when a tile does not
@@ -761,6 +936,11 @@ bool runGemm(Out &out, const GemmProblem &p, const Plan &plan) {
     return false;
   auto nTiles = splitRange(p.N, plan.nt);
   auto kTiles = splitK(out.target, p, plan);
+  if (p.packed)
+    for (auto [n0, nt] : nTiles)
+      for (auto [k0, kt] : kTiles)
+        if (getWTileBytes(p, n0, nt, k0, kt) > out.budget(Buffer::Wgt))
+          return false;
   out.forgetAll();
 
   auto getA = [&](int64_t mi, int64_t ki) {
@@ -783,9 +963,12 @@ bool runGemm(Out &out, const GemmProblem &p, const Plan &plan) {
       return *addr;
     auto [n0, nt] = nTiles[ni];
     auto [k0, kt] = kTiles[ki];
-    uint64_t bytes = uint64_t(nt) * kt * es;
+    uint64_t bytes = getWTileBytes(p, n0, nt, k0, kt);
     uint32_t addr = out.alloc(Buffer::Wgt, bytes);
-    p.loadW(out, n0, nt, k0, kt, addr, kt);
+    if (p.packed)
+      loadPackedTile(out, *p.packed, p.packedRow + n0, nt, k0, kt, addr, kt);
+    else
+      p.loadW(out, n0, nt, k0, kt, addr, kt);
     out.remember(key, Buffer::Wgt, addr, bytes);
     return addr;
   };
@@ -844,7 +1027,7 @@ bool runGemm(Out &out, const GemmProblem &p, const Plan &plan) {
       out.unpin(Buffer::Act, step.a);
       out.pin(Buffer::Acc, acc, bytes);
     }
-    int64_t kt = kTiles[step.ki].second;
+    auto [k0, kt] = kTiles[step.ki];
     isa::Gemm g;
     g.kind = isa::Gemm::Kind::Dense;
     g.dtype = p.dtype;
@@ -860,6 +1043,10 @@ bool runGemm(Out &out, const GemmProblem &p, const Plan &plan) {
     g.wgtRowStride = uint32_t(kt);
     g.accAddr = acc;
     g.accRowStride = uint32_t(nt);
+    isa::Opcode opcode = setPackedOperands(p, g, n0, nt, k0, kt);
+    uint64_t passes = opcode == isa::Opcode::GemmSparse
+                          ? getGemmPasses(out.target, p, n0, nt, k0, kt)
+                          : 0;
     if (i + 1 == steps.size()) {
       // The last GEMM runs in row chunks, each finished (and stored) while
       // the next one computes: a shorter drain.
@@ -872,13 +1059,13 @@ bool runGemm(Out &out, const GemmProblem &p, const Plan &plan) {
         part.m = uint16_t(sub.rows);
         part.actAddr = step.a + uint32_t(offset * kt * es);
         part.accAddr = acc + uint32_t(offset * nt * 4);
-        out.emit({isa::Opcode::Gemm, 0, part});
+        out.emit({opcode, 0, part}, passes);
         p.finish(out, sub, n0, nt, part.accAddr, nt);
       }
       out.unpin(Buffer::Acc, acc);
       break;
     }
-    out.emit({isa::Opcode::Gemm, 0, g});
+    out.emit({opcode, 0, g}, passes);
     if (i + 1 < steps.size())
       prepare(steps[i + 1]);
     if (step.last) {
@@ -921,11 +1108,21 @@ SmallVector<Plan> candidatePlans(Emitter &emitter, const GemmProblem &p) {
   int64_t wgtBudget = emitter.getTileBudget(Buffer::Wgt);
   int64_t accBudget = emitter.getTileBudget(Buffer::Acc) / p.accShare;
   SmallVector<Plan> plans;
-  for (int64_t kt : tileSizes(p.K, r, kMaxU16)) {
-    if (int64_t(std::min(c, p.N)) * kt * es > wgtBudget)
+  // The largest W tile of a tiling (packed tiles differ in size).
+  auto wBytes = [&](int64_t nt, int64_t kt) {
+    if (!p.packed)
+      return nt * kt * es;
+    uint64_t most = 0;
+    for (auto [n0, n] : splitRange(p.N, nt))
+      for (auto [k0, k] : splitRange(p.K, kt))
+        most = std::max(most, getWTileBytes(p, n0, n, k0, k));
+    return int64_t(most);
+  };
+  for (int64_t kt : tileSizes(p.K, getKUnit(t, p), kMaxU16)) {
+    if (!p.packed && int64_t(std::min(c, p.N)) * kt * es > wgtBudget)
       continue;
     for (int64_t nt : tileSizes(p.N, c, kMaxU16)) {
-      if (nt * kt * es > wgtBudget)
+      if (wBytes(nt, kt) > wgtBudget)
         continue;
       int64_t mCap = std::min<int64_t>(
           {kMaxU16, actBudget / (kt * es), accBudget / (nt * 4)});
@@ -966,19 +1163,18 @@ std::optional<uint64_t> matrixBound(const target::TargetDescription &t,
                                     ArrayRef<MTile> mTiles) {
   if (mTiles.empty())
     return std::nullopt;
-  uint64_t r = uint64_t(t.arrayRows) * getMacsPerMultiplier(t, p.dtype);
+  uint64_t r = t.getReductionDepth(p.dtype);
   uint64_t c = t.arrayCols;
-  uint64_t rows = 0, nPasses = 0, kPasses = 0;
+  uint64_t rows = 0, passes = 0;
   for (const MTile &tile : mTiles)
     rows += std::max<uint64_t>(tile.rows, r);
   auto nTiles = splitRange(p.N, plan.nt);
-  for (auto [n0, nt] : nTiles)
-    nPasses += ceilDiv(uint64_t(nt), c);
   auto kTiles = splitK(t, p, plan);
-  for (auto [k0, kt] : kTiles)
-    kPasses += ceilDiv(uint64_t(kt), r);
+  for (auto [n0, nt] : nTiles)
+    for (auto [k0, kt] : kTiles)
+      passes += getGemmPasses(t, p, n0, nt, k0, kt);
   uint64_t gemms = mTiles.size() * nTiles.size() * kTiles.size();
-  return rows * nPasses * kPasses + gemms * (r + c - 1);
+  return rows * passes + gemms * (r + c - 1);
 }
 
 /// The plans chosen so far, by planKey.
@@ -995,7 +1191,9 @@ uint64_t planKey(Emitter &emitter, Operation *op,
   llvm::hash_code key = llvm::hash_value(problems.size());
   for (auto [p, candidates] : llvm::zip_equal(problems, plans)) {
     key = llvm::hash_combine(key, p->dtype, p->M, p->N, p->K, p->aZp, p->wZp,
-                             p->accShare, candidates.size());
+                             p->accShare, candidates.size(),
+                             p->packed ? p->packed->matrix.getHash() : 0,
+                             p->packedRow);
     if (candidates.empty())
       continue;
     for (const Plan *plan : {&candidates.front(), &candidates.back()}) {
@@ -1247,17 +1445,33 @@ struct ConvGemm {
   bool explicitIm2col = false;
   /// Where explicit im2col puts the input patch.
   Buffer patchBuffer = Buffer::Act;
+  /// The order of K: channel-major (k = c·T + t, ONNX's weight layout) or
+  /// tap-major (k = t·cg + c), where groups of contiguous k run along the
+  /// input channels, as N:M weights are grouped.
+  bool tapMajor = false;
 
   int64_t numTaps() const { return taps.size(); }
   int64_t getK() const { return cg * numTaps(); }
+  /// The K index of channel c of tap t, and the K distance between
+  /// consecutive channels of one tap.
+  int64_t kOf(int64_t c, int64_t t) const {
+    return tapMajor ? t * cg + c : c * numTaps() + t;
+  }
+  int64_t channelStride() const { return tapMajor ? 1 : numTaps(); }
 };
 
 /// The channel range [lo, hi] of tap `t` inside K tile [k0, k0 + kt), if any.
 std::optional<std::pair<int64_t, int64_t>>
 tapChannels(const ConvGemm &g, int64_t t, int64_t k0, int64_t kt) {
   int64_t T = g.numTaps();
-  int64_t lo = std::max<int64_t>(0, ceilDivS(k0 - t, T));
-  int64_t hi = std::min<int64_t>(g.cg - 1, floorDivS(k0 + kt - 1 - t, T));
+  int64_t lo, hi;
+  if (g.tapMajor) {
+    lo = std::max<int64_t>(0, k0 - t * g.cg);
+    hi = std::min<int64_t>(g.cg - 1, k0 + kt - 1 - t * g.cg);
+  } else {
+    lo = std::max<int64_t>(0, ceilDivS(k0 - t, T));
+    hi = std::min<int64_t>(g.cg - 1, floorDivS(k0 + kt - 1 - t, T));
+  }
   if (lo > hi)
     return std::nullopt;
   return std::make_pair(lo, hi);
@@ -1273,7 +1487,7 @@ void loadConvADirect(Out &out, const ConvGemm &g, const MTile &tile, int64_t k0,
     if (!channels)
       continue;
     auto [cLo, cHi] = *channels;
-    int64_t col = cLo * T + t - k0;
+    int64_t col = g.kOf(cLo, t) - k0;
     PaddedBox box;
     box.base = g.xAddr;
     box.extent = {g.C, g.H, g.W};
@@ -1282,7 +1496,7 @@ void loadConvADirect(Out &out, const ConvGemm &g, const MTile &tile, int64_t k0,
                   tile.ow0 * g.sw + g.taps[t].offW};
     box.step = {1, g.sh, g.sw};
     box.size = {cHi - cLo + 1, tile.nh, tile.nw};
-    box.sramStride = {T, tile.nw * ld, ld};
+    box.sramStride = {g.channelStride(), tile.nw * ld, ld};
     loadPadded(out, Buffer::Act, g.dtype, addr + uint32_t(col * es), box,
                g.padBits);
   }
@@ -1298,9 +1512,13 @@ struct Patch {
 
 Patch getPatch(const ConvGemm &g, const MTile &tile, int64_t k0, int64_t kt) {
   Patch p;
-  int64_t T = g.numTaps();
-  p.cLo = k0 / T;
-  p.cHi = (k0 + kt - 1) / T;
+  p.cLo = INT64_MAX;
+  p.cHi = INT64_MIN;
+  for (int64_t t = 0; t < g.numTaps(); ++t)
+    if (auto channels = tapChannels(g, t, k0, kt)) {
+      p.cLo = std::min(p.cLo, channels->first);
+      p.cHi = std::max(p.cHi, channels->second);
+    }
   int64_t minH = INT64_MAX, maxH = INT64_MIN, minW = INT64_MAX,
           maxW = INT64_MIN;
   for (const Tap &t : g.taps) {
@@ -1358,7 +1576,8 @@ void loadConvAExplicit(Out &out, const ConvGemm &g, const MTile &tile,
     int64_t srcBase = (cLo - patch.cLo) * plane +
                       ((g.taps[t].offH - minH) / patch.hstep) * patch.pw +
                       (g.taps[t].offW - minW);
-    int64_t dstBase = cLo * T + t - k0;
+    int64_t dstBase = g.kOf(cLo, t) - k0;
+    int64_t dcStride = g.channelStride();
     // Three ways to cut the 3-D copy into 2-D ones.
     int64_t counts[3] = {tile.nh, tile.nw, cc};
     int which = int(std::min_element(counts, counts + 3) - counts);
@@ -1368,15 +1587,15 @@ void loadConvAExplicit(Out &out, const ConvGemm &g, const MTile &tile,
         s = srcBase + x * rowStep;
         d = dstBase + x * tile.nw * ld;
         rows = tile.nw, cols = cc;
-        srs = g.sw, scs = plane, drs = ld, dcs = T;
+        srs = g.sw, scs = plane, drs = ld, dcs = dcStride;
       } else if (which == 1) { // per column i: rows j, cols c
         s = srcBase + x * g.sw;
         d = dstBase + x * ld;
         rows = tile.nh, cols = cc;
-        srs = rowStep, scs = plane, drs = tile.nw * ld, dcs = T;
+        srs = rowStep, scs = plane, drs = tile.nw * ld, dcs = dcStride;
       } else { // per channel: rows j, cols i
         s = srcBase + x * plane;
-        d = dstBase + x * T;
+        d = dstBase + x * dcStride;
         rows = tile.nh, cols = tile.nw;
         srs = rowStep, scs = g.sw, drs = tile.nw * ld, dcs = ld;
       }
@@ -1966,6 +2185,175 @@ void setUpRequant(Emitter &emitter, Operation *op, const Qdq &q, int64_t n,
 }
 
 //===----------------------------------------------------------------------===//
+// Packed weights
+//===----------------------------------------------------------------------===//
+
+/// The storage format `spa-select-formats` chose for a constant weight, if
+/// it is not dense.
+spa::SparseEncodingAttr getSparseLayout(Value weight) {
+  auto constant = weight.getDefiningOp<spa::ConstantOp>();
+  if (!constant)
+    return {};
+  auto layout =
+      constant->getAttrOfType<spa::SparseEncodingAttr>(spa::kLayoutAttrName);
+  if (!layout || layout.getFormat() == spa::SparsityFormat::Dense)
+    return {};
+  return layout;
+}
+
+/// The view of `value` without adding a constant to the binary (its data
+/// goes in as packed weights or transposed): a constant gets address 0.
+FailureOr<View> describe(Emitter &emitter, Value value, Operation *user) {
+  if (!value.getDefiningOp<spa::ConstantOp>())
+    return emitter.lookup(value, user);
+  auto type = cast<RankedTensorType>(value.getType());
+  std::optional<DType> dtype = getDType(type.getElementType());
+  if (!dtype)
+    return emitter.lookup(value, user); // reports the error
+  return View::contiguous(0, *dtype, type.getShape());
+}
+
+/// The weight W[N][K] of a contraction whose constant weight `weight` is
+/// stored in `layout`, packed per tile: W[n][k] is element `index(n, k)` of
+/// the constant. Checks that the data and the target fit the format.
+FailureOr<std::unique_ptr<PackedWeights>>
+getPackedWeights(Emitter &emitter, Operation *op, Value weight,
+                 spa::SparseEncodingAttr layout, int64_t N, int64_t K,
+                 int8_t wZp, function_ref<int64_t(int64_t, int64_t)> index) {
+  const target::TargetDescription &t = emitter.getTarget();
+  auto constant = weight.getDefiningOp<spa::ConstantOp>();
+  std::optional<DType> dtype = getDType(constant.getType().getElementType());
+  std::optional<spa::RawConstantData> raw =
+      spa::getRawConstantData(constant.getValue());
+  if (!dtype || *dtype == DType::I32 || !raw)
+    return emitNodeError(op) << "weight stored as " << layout
+                             << " must be a readable f32 or i8 constant";
+  if (wZp != 0)
+    return emitNodeError(op) << "weight stored as " << layout
+                             << " needs weight zero point 0 (ISA §4.1), "
+                                "not "
+                             << int(wZp);
+  isa::Format format;
+  unsigned n = 0, m = 0;
+  switch (layout.getFormat()) {
+  case spa::SparsityFormat::NM:
+    format = isa::Format::NM;
+    n = unsigned(layout.getPatterns().front().n);
+    m = unsigned(layout.getPatterns().front().m);
+    if (K % m != 0)
+      return emitNodeError(op) << "weight stored as " << layout
+                               << " needs a reduction length that is a "
+                                  "multiple of "
+                               << m << ", not " << K;
+    break;
+  case spa::SparsityFormat::Bitmap:
+    format = isa::Format::Bitmap;
+    break;
+  case spa::SparsityFormat::CSR:
+    format = isa::Format::CSR;
+    if (!t.findMode(target::MatrixMode::Kind::Unstructured))
+      return emitNodeError(op) << "weight stored as " << layout
+                               << ", but target '" << t.name
+                               << "' has no unstructured matrix mode";
+    break;
+  default:
+    return emitNodeError(op) << "weight layout " << layout
+                             << " is not supported by the backend";
+  }
+  unsigned es = isa::elementSize(*dtype);
+  std::vector<uint8_t> data(uint64_t(N) * K * es);
+  for (int64_t r = 0; r < N; ++r)
+    for (int64_t k = 0; k < K; ++k)
+      std::memcpy(&data[(uint64_t(r) * K + k) * es],
+                  raw->bytes.data() + (raw->isSplat ? 0 : index(r, k) * es),
+                  es);
+  auto packed = std::make_unique<PackedWeights>(PackedWeights{
+      WeightMatrix(t, *dtype, N, K, std::move(data), format, n, m),
+      getNodeName(op) + ".w",
+      {}});
+  if (format == isa::Format::NM)
+    for (int64_t r = 0; r < N; ++r)
+      for (int64_t k0 = 0; k0 < K; k0 += m)
+        if (uint32_t count = packed->matrix.countNonZeros(r, k0, m);
+            count > n)
+          return emitNodeError(op)
+                 << "weight stored as " << layout << " breaks it: row " << r
+                 << ", group " << k0 / m << " holds " << count
+                 << " non-zeros";
+  return packed;
+}
+
+/// Adds how the layer's constant weight W[N][K] is stored to its report
+/// entry: format, engine, density, dense and stored bytes, and what the
+/// layout passes recorded (why the format, how it was pruned).
+void noteWeights(Emitter &emitter, Value weight, const PackedWeights *packed,
+                 int64_t N, int64_t K, DType dtype) {
+  auto constant = weight.getDefiningOp<spa::ConstantOp>();
+  if (!constant)
+    return;
+  llvm::json::Object &notes = emitter.getLayerNotes();
+  uint64_t denseBytes = uint64_t(N) * K * isa::elementSize(dtype);
+  notes["weight_bytes_dense"] = int64_t(denseBytes);
+  if (packed) {
+    const WeightMatrix &matrix = packed->matrix;
+    uint64_t stored = 0;
+    for (const auto &[key, addr] : packed->tiles)
+      stored += matrix.getTileLayout(key[0], key[1], key[2], key[3]).totalBytes;
+    std::string format = matrix.getFormat() == isa::Format::NM
+                             ? llvm::formatv("nm {0}:{1}", matrix.getN(),
+                                             matrix.getM())
+                                   .str()
+                         : matrix.getFormat() == isa::Format::Bitmap ? "bitmap"
+                                                                     : "csr";
+    StringRef engine;
+    switch (matrix.getEngine()) {
+    case WeightMatrix::Engine::NM:
+      engine = "GEMM.NM";
+      break;
+    case WeightMatrix::Engine::Sparse:
+      engine = "GEMM.SP";
+      break;
+    default:
+      engine = "LOAD.DECOMP+GEMM";
+      break;
+    }
+    notes["format"] = format;
+    notes["engine"] = engine;
+    notes["weight_bytes_stored"] = int64_t(stored);
+    notes["density"] =
+        double(matrix.getNumNonZeros()) / double(std::max<int64_t>(N * K, 1));
+  } else {
+    notes["format"] = "dense";
+    notes["engine"] = "GEMM";
+    notes["weight_bytes_stored"] = int64_t(denseBytes);
+    if (auto profile = constant->getAttrOfType<spa::SparsityProfileAttr>(
+            spa::kSparsityAttrName))
+      notes["density"] = profile.getDensity().convertToDouble();
+  }
+  if (auto reason =
+          constant->getAttrOfType<StringAttr>(spa::kLayoutReasonAttrName))
+    notes["format_reason"] = reason.getValue();
+  if (auto pruned = constant->getAttrOfType<DictionaryAttr>(spa::kPrunedAttrName)) {
+    if (auto pattern = pruned.getAs<StringAttr>("pattern"))
+      notes["pruned"] = pattern.getValue();
+    if (auto error = pruned.getAs<FloatAttr>("error"))
+      notes["prune_error"] = error.getValueAsDouble();
+  }
+}
+
+/// Adds the plan's estimated cycles and matrix utilisation to the layer's
+/// report entry.
+void noteEstimate(Emitter &emitter, uint64_t cycles, uint64_t macs,
+                  DType dtype) {
+  const target::TargetDescription &t = emitter.getTarget();
+  llvm::json::Object &notes = emitter.getLayerNotes();
+  notes["estimated_cycles"] = int64_t(cycles);
+  double peak = double(t.multipliers) * getMacsPerMultiplier(t, dtype);
+  if (cycles)
+    notes["estimated_utilization"] = double(macs) / (peak * double(cycles));
+}
+
+//===----------------------------------------------------------------------===//
 // conv2d
 //===----------------------------------------------------------------------===//
 
@@ -1994,8 +2382,10 @@ LogicalResult emitConv2D(Emitter &emitter, spa::Conv2DOp op,
                          const std::optional<Qdq> &qdq) {
   Value input = qdq ? qdq->xInput : op.getInput();
   Value weight = qdq ? qdq->wInput : op.getWeight();
+  spa::SparseEncodingAttr layout = getSparseLayout(weight);
   FailureOr<View> x = emitter.lookup(input, op);
-  FailureOr<View> w = emitter.lookup(weight, op);
+  FailureOr<View> w = layout ? describe(emitter, weight, op)
+                             : emitter.lookup(weight, op);
   FailureOr<View> y = lookupResult(emitter, op, epilogue);
   if (failed(x) || failed(w) || failed(y))
     return failure();
@@ -2028,6 +2418,22 @@ LogicalResult emitConv2D(Emitter &emitter, spa::Conv2DOp op,
     base.wZp = int8_t(qdq->wq.zeroPoint);
     base.padBits = uint8_t(base.aZp);
   }
+  // N:M groups run along the input channels: K goes tap-major.
+  int64_t T = KH * KW;
+  base.tapMajor = layout && layout.getFormat() == spa::SparsityFormat::NM;
+  std::unique_ptr<PackedWeights> packed;
+  if (layout) {
+    FailureOr<std::unique_ptr<PackedWeights>> p = getPackedWeights(
+        emitter, op, weight, layout, O, cg * T, base.wZp,
+        [&](int64_t n, int64_t k) {
+          int64_t c = base.tapMajor ? k % cg : k / T;
+          int64_t t = base.tapMajor ? k / cg : k % T;
+          return (n * cg + c) * T + t;
+        });
+    if (failed(p))
+      return failure();
+    packed = std::move(*p);
+  }
   base.C = C, base.H = H, base.W = W, base.cg = cg;
   base.sh = s[0], base.sw = s[1];
   for (int64_t kh = 0; kh < KH; ++kh)
@@ -2051,6 +2457,7 @@ LogicalResult emitConv2D(Emitter &emitter, spa::Conv2DOp op,
     g.yAddr = y->addr;
     problems.push_back(makeConvProblem(
         layer, g, denseWeightLoader(w->addr, w->dtype, cg * KH * KW, 0), og));
+    problems.back().packed = packed.get();
   }
   SmallVector<const GemmProblem *, 4> pointers;
   for (const GemmProblem &p : problems)
@@ -2058,8 +2465,8 @@ LogicalResult emitConv2D(Emitter &emitter, spa::Conv2DOp op,
   // Every group and image costs the same: plan one.
   std::optional<Choice> best = choosePlan(emitter, op, pointers);
   // (An epilogue with its own scratch tile could land on the pinned bias.)
-  bool depthwise =
-      cg == 1 && og == 1 && x->dtype == DType::F32 && !layer.needsScratch();
+  bool depthwise = cg == 1 && og == 1 && x->dtype == DType::F32 &&
+                   !layer.needsScratch() && !packed;
   std::optional<DepthwiseVec::Shape> dwShape;
   DepthwiseVec dw{layer, base};
   if (depthwise) {
@@ -2088,6 +2495,10 @@ LogicalResult emitConv2D(Emitter &emitter, spa::Conv2DOp op,
     return emitNodeError(op) << "cannot tile the convolution: "
                              << describeSmallestTile(emitter, problems[0]);
 
+  uint64_t layerMacs = uint64_t(batch) * OH * OW * O * cg * KH * KW;
+  noteEstimate(emitter,
+               best ? best->estimate.total() * uint64_t(batch * groups) : 0,
+               layerMacs, x->dtype);
   Out out(emitter, op, /*dry=*/false);
   for (int64_t b = 0; b < batch; ++b) {
     if (dwShape) {
@@ -2106,10 +2517,13 @@ LogicalResult emitConv2D(Emitter &emitter, spa::Conv2DOp op,
       GemmProblem p = makeConvProblem(
           layer, g, denseWeightLoader(w->addr, w->dtype, cg * KH * KW, gi * og),
           og);
+      p.packed = packed.get();
+      p.packedRow = gi * og;
       if (failed(runConvGemm(out, layer, g, p, best->plan)))
         return failure();
     }
   }
+  noteWeights(emitter, weight, packed.get(), O, cg * T, x->dtype);
   return success();
 }
 
@@ -2232,12 +2646,13 @@ LogicalResult emitConvTranspose2D(Emitter &emitter, spa::ConvTranspose2DOp op,
         Box box;
         box.size = {nt, cHi - cLo + 1};
         box.dramStride = {KH * KW, og * KH * KW};
-        box.sramStride = {ld, T};
+        box.sramStride = {ld, phase->g.channelStride()};
         uint64_t dram =
             wAddr +
             uint64_t((((gi * cg + cLo) * og + n0) * KH + kh) * KW + kw) * es;
         out.emit(makeDma(true, Buffer::Wgt, dtype,
-                         sram + uint32_t((cLo * T + t - k0) * es), dram, box));
+                         sram + uint32_t((phase->g.kOf(cLo, t) - k0) * es),
+                         dram, box));
       }
     });
   };
@@ -2396,16 +2811,21 @@ uint64_t transposeConstant(Emitter &emitter, Operation *op, Value value,
 /// by their operand addresses).
 LogicalResult runMatrixGemms(Emitter &emitter, const Layer &layer,
                              MatrixGemm proto,
-                             ArrayRef<std::array<uint64_t, 3>> instances) {
+                             ArrayRef<std::array<uint64_t, 3>> instances,
+                             PackedWeights *packed = nullptr) {
   if (proto.M == 0 || proto.N == 0)
     return success();
   GemmProblem p = makeMatrixProblem(layer, proto);
+  p.packed = packed;
   if (proto.K == 0)
     return emitNodeError(layer.op) << "has an empty contracting dimension";
   std::optional<Choice> plan = choosePlan(emitter, layer.op, {&p});
   if (!plan)
     return emitNodeError(layer.op)
            << "cannot tile the product: " << describeSmallestTile(emitter, p);
+  noteEstimate(emitter, plan->estimate.total() * instances.size(),
+               uint64_t(proto.M) * proto.N * proto.K * instances.size(),
+               proto.dtype);
   Out out(emitter, layer.op, /*dry=*/false);
   for (const auto &addrs : instances) {
     MatrixGemm mg = proto;
@@ -2413,6 +2833,7 @@ LogicalResult runMatrixGemms(Emitter &emitter, const Layer &layer,
     mg.w.addr = addrs[1];
     mg.out.addr = addrs[2];
     GemmProblem q = makeMatrixProblem(layer, mg);
+    q.packed = packed;
     if (!runGemm(out, q, plan->plan))
       return emitNodeError(layer.op) << "internal error: a planned tile does "
                                         "not fit";
@@ -2426,7 +2847,8 @@ LogicalResult emitMatMul(Emitter &emitter, spa::MatMulOp op,
   Value lhsValue = qdq ? qdq->xInput : op.getLhs();
   Value rhsValue = qdq ? qdq->wInput : op.getRhs();
   FailureOr<View> lhs = emitter.lookup(lhsValue, op);
-  FailureOr<View> rhs = emitter.lookup(rhsValue, op);
+  // A constant rhs goes in transposed or packed, not as it is.
+  FailureOr<View> rhs = describe(emitter, rhsValue, op);
   FailureOr<View> y = lookupResult(emitter, op, epilogue);
   if (failed(lhs) || failed(rhs) || failed(y))
     return failure();
@@ -2461,12 +2883,29 @@ LogicalResult emitMatMul(Emitter &emitter, spa::MatMulOp op,
   emitter.countMacs(uint64_t(batch) * M * N * K);
   unsigned es = isa::elementSize(lhs->dtype);
 
-  // W: the constant transposed once, or the run-time rhs read with
+  // W: packed weights, the constant transposed once, or the rhs read with
   // transposing strides.
+  int8_t wZp = qdq ? int8_t(qdq->wq.zeroPoint) : 0;
+  spa::SparseEncodingAttr layout =
+      rhsBatch == 1 ? getSparseLayout(rhsValue) : spa::SparseEncodingAttr();
+  std::unique_ptr<PackedWeights> packed;
+  if (layout) {
+    FailureOr<std::unique_ptr<PackedWeights>> p = getPackedWeights(
+        emitter, op, rhsValue, layout, N, K, wZp,
+        [&](int64_t n, int64_t k) { return k * N + n; });
+    if (failed(p))
+      return failure();
+    packed = std::move(*p);
+  }
   uint64_t wBase = rhs->addr;
   Matrix wm{0, 1, N};
-  if (N == 1) {
+  if (packed) {
+    wm = {0, K, 1};
+  } else if (N == 1) {
     wm = {0, K, 1}; // [K][1] is already [1][K]
+    if (failed(rhs = emitter.lookup(rhsValue, op)))
+      return failure();
+    wBase = rhs->addr;
   } else if (readConstant(rhsValue)) {
     wBase =
         transposeConstant(emitter, op, rhsValue, rhs->dtype, rhsBatch, K, N);
@@ -2502,9 +2941,15 @@ LogicalResult emitMatMul(Emitter &emitter, spa::MatMulOp op,
   bool shared = llvm::all_of(rStrides, [](int64_t s) { return s == 0; });
   bool lhsFull =
       llvm::all_of(lStrides, [](int64_t s) { return s != 0; }) || batch == 1;
+  auto finish = [&](LogicalResult result) {
+    if (succeeded(result) && rhsBatch == 1)
+      noteWeights(emitter, rhsValue, packed.get(), N, K, rhs->dtype);
+    return result;
+  };
   if (shared && lhsFull) {
     mg.M = batch * M;
-    return runMatrixGemms(emitter, layer, mg, {{lhs->addr, wBase, y->addr}});
+    return finish(runMatrixGemms(emitter, layer, mg,
+                                 {{lhs->addr, wBase, y->addr}}, packed.get()));
   }
   SmallVector<std::array<uint64_t, 3>> instances;
   SmallVector<int64_t> index(rank, 0);
@@ -2523,7 +2968,7 @@ LogicalResult emitMatMul(Emitter &emitter, spa::MatMulOp op,
       index[i] = 0;
     }
   }
-  return runMatrixGemms(emitter, layer, mg, instances);
+  return finish(runMatrixGemms(emitter, layer, mg, instances, packed.get()));
 }
 
 LogicalResult emitGemm(Emitter &emitter, spa::GemmOp op,
@@ -2532,7 +2977,8 @@ LogicalResult emitGemm(Emitter &emitter, spa::GemmOp op,
   Value aValue = qdq ? qdq->xInput : op.getA();
   Value bValue = qdq ? qdq->wInput : op.getB();
   FailureOr<View> a = emitter.lookup(aValue, op);
-  FailureOr<View> b = emitter.lookup(bValue, op);
+  // A constant B goes in transposed or packed, not as it is.
+  FailureOr<View> b = describe(emitter, bValue, op);
   FailureOr<View> y = lookupResult(emitter, op, epilogue);
   if (failed(a) || failed(b) || failed(y))
     return failure();
@@ -2550,12 +2996,26 @@ LogicalResult emitGemm(Emitter &emitter, spa::GemmOp op,
   mg.dtype = a->dtype;
   mg.M = M, mg.N = N, mg.K = K;
   mg.a = ta ? Matrix{0, 1, M} : Matrix{0, K, 1};
+  int8_t wZp = qdq ? int8_t(qdq->wq.zeroPoint) : 0;
+  std::unique_ptr<PackedWeights> packed;
+  if (spa::SparseEncodingAttr layout = getSparseLayout(bValue)) {
+    FailureOr<std::unique_ptr<PackedWeights>> p = getPackedWeights(
+        emitter, op, bValue, layout, N, K, wZp, [&](int64_t n, int64_t k) {
+          return tb ? n * K + k : k * N + n;
+        });
+    if (failed(p))
+      return failure();
+    packed = std::move(*p);
+  }
+  bool transposing = !packed && !tb && N != 1 && readConstant(bValue);
+  if (!packed && !transposing && failed(b = emitter.lookup(bValue, op)))
+    return failure();
   uint64_t wBase = b->addr;
-  if (tb) {
+  if (packed || tb) {
     mg.w = {0, K, 1};
   } else if (N == 1) {
     mg.w = {0, K, 1}; // [K][1]: W[0][k] = B[k][0]
-  } else if (readConstant(bValue)) {
+  } else if (transposing) {
     wBase = transposeConstant(emitter, op, bValue, b->dtype, 1, K, N);
     mg.w = {0, K, 1};
   } else {
@@ -2567,7 +3027,11 @@ LogicalResult emitGemm(Emitter &emitter, spa::GemmOp op,
     mg.aZp = int8_t(qdq->xq.zeroPoint);
     mg.wZp = int8_t(qdq->wq.zeroPoint);
     setUpRequant(emitter, op, *qdq, N, layer);
-    return runMatrixGemms(emitter, layer, mg, {{a->addr, wBase, y->addr}});
+    LogicalResult result = runMatrixGemms(
+        emitter, layer, mg, {{a->addr, wBase, y->addr}}, packed.get());
+    if (succeeded(result))
+      noteWeights(emitter, bValue, packed.get(), N, K, b->dtype);
+    return result;
   }
   mg.alpha = op.getAlpha().convertToFloat();
   mg.beta = op.getBeta().convertToFloat();
@@ -2584,7 +3048,11 @@ LogicalResult emitGemm(Emitter &emitter, spa::GemmOp op,
   } else if (layer.accType != DType::F32 && mg.alpha != 1.0f) {
     return emitNodeError(op) << "integer gemm takes alpha = 1 only";
   }
-  return runMatrixGemms(emitter, layer, mg, {{a->addr, wBase, y->addr}});
+  LogicalResult result = runMatrixGemms(
+      emitter, layer, mg, {{a->addr, wBase, y->addr}}, packed.get());
+  if (succeeded(result))
+    noteWeights(emitter, bValue, packed.get(), N, K, b->dtype);
+  return result;
 }
 
 } // namespace

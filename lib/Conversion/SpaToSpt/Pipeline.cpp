@@ -19,7 +19,11 @@ void spc::buildCompilePipeline(OpPassManager &pm,
                                const CompilePipelineOptions &options) {
   OpPassManager &func = pm.nest<func::FuncOp>();
   func.addPass(createCanonicalizerPass());
+  if (options.prune != "none" || !options.overrides.empty())
+    func.addPass(spa::createSpaPrune({options.prune, options.overrides}));
   func.addPass(spa::createSpaAnnotateSparsity());
+  func.addPass(
+      spa::createSpaSelectFormats({options.target, options.overrides}));
   ConvertSpaToSptOptions convert;
   convert.targetName = options.target;
   convert.reportFile = options.report;

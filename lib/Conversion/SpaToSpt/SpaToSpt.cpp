@@ -278,12 +278,16 @@ LogicalResult ConvertSpaToSpt::compile(func::FuncOp func,
     ops.push_back(op->getName().getStringRef());
     for (Operation *fusedOp : layer.epilogue)
       ops.push_back(fusedOp->getName().getStringRef());
-    layerReport.push_back(llvm::json::Object{
+    llvm::json::Object entry{
         {"name", name},
         {"ops", std::move(ops)},
         {"instructions", int64_t(scheduler.size() - before)},
         {"macs", int64_t(emitter.getNumMacs() - macsBefore)},
-    });
+    };
+    for (auto &[key, value] : emitter.getLayerNotes())
+      entry[key] = std::move(value);
+    emitter.getLayerNotes().clear();
+    layerReport.push_back(std::move(entry));
   }
 
   // Outputs whose bytes belong to something else are copied.

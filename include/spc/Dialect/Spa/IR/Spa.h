@@ -41,6 +41,13 @@ namespace spc::spa {
 /// The name of the discardable attribute that `spa-annotate-sparsity` attaches
 /// to constant weights.
 inline constexpr llvm::StringLiteral kSparsityAttrName = "spa.sparsity";
+/// Set by `spa-prune` on the weights it pruned: `{pattern, error}`.
+inline constexpr llvm::StringLiteral kPrunedAttrName = "spa.pruned";
+/// Set by `spa-select-formats`: the `#spa.encoding` a weight is stored in,
+/// and why.
+inline constexpr llvm::StringLiteral kLayoutAttrName = "spa.layout";
+inline constexpr llvm::StringLiteral kLayoutReasonAttrName =
+    "spa.layout_reason";
 
 /// Formats a shape for diagnostics as [2, ?, 3].
 std::string formatShape(llvm::ArrayRef<int64_t> shape);

@@ -64,4 +64,112 @@ def SpaAnnotateSparsity : Pass<"spa-annotate-sparsity"> {
   ];
 }
 
+def SpaPrune : Pass<"spa-prune"> {
+  let summary = "Prune dense constant weights to N:M or unstructured sparsity";
+  let description = [{
+    For users who bring a dense model: sets the smallest-magnitude values of
+    every constant weight of a contraction (the constants
+    `spa-annotate-sparsity` measures) to zero, so that the layout passes can
+    store and run them sparse. This is **lossy by design**.
+
+    * `mode=nm:N:M` keeps, in every group of M contiguous values along the
+      reduced dimension, the N of largest magnitude (ties keep the lower
+      index). A layer whose reduced dimension M does not divide is left
+      dense, since no engine could run its groups.
+    * `mode=unstructured:S` zeroes the fraction S (0 <= S < 1) of each
+      weight's values of smallest magnitude.
+    * `overrides=FILE` gives per-layer settings as JSON, keyed by the ONNX
+      node name of the contraction; `"prune"` overrides `mode` for that
+      layer (`"none"` keeps it dense) and `"format"` is read by
+      `spa-select-formats`:
+
+      ```json
+      {"conv1": {"prune": "none"},
+       "layer4.1.conv2": {"prune": "unstructured:0.95", "format": "csr"}}
+      ```
+
+    Each pruned constant gets `spa.pruned = {pattern = "...", error = E}`,
+    where E is the relative Frobenius error ||W - W'|| / ||W||, and the pass
+    warns once, naming the layer with the largest error. Quantized weights
+    are pruned the same way after dequantization's zero point; only weights
+    with zero point 0 are pruned. A malformed mode or override file is an
+    error naming the key.
+
+    Before (`mode=nm:2:4`):
+
+    ```mlir
+    %w = spa.constant dense<[[1.0, -3.0, 0.5, 2.0]]> : tensor<1x4xf32>
+    ```
+
+    After:
+
+    ```mlir
+    %w = spa.constant {spa.pruned = {error = 0.13 : f64, pattern = "nm:2:4"}}
+        dense<[[0.0, -3.0, 0.0, 2.0]]> : tensor<1x4xf32>
+    ```
+  }];
+  let options = [
+    Option<"mode", "mode", "std::string", /*default=*/"\"none\"",
+           "nm:N:M, unstructured:S or none">,
+    Option<"overrides", "overrides", "std::string", /*default=*/"",
+           "JSON file of per-layer prune and format settings">
+  ];
+  let dependentDialects = ["::spc::spa::SpaDialect"];
+  let statistics = [
+    Statistic<"numPruned", "num-pruned", "Constant weights pruned">,
+    Statistic<"numSkipped", "num-skipped",
+              "Weights left dense because the pattern does not fit them">
+  ];
+}
+
+def SpaSelectFormats : Pass<"spa-select-formats"> {
+  let summary = "Choose the storage format and engine of each weight";
+  let description = [{
+    For every constant weight that `spa-annotate-sparsity` measured, picks
+    how the target stores and runs it, and records the choice as
+    `spa.layout = #spa.encoding<...>` with its reason as `spa.layout_reason`:
+
+    | format | engine on the target |
+    |--------|----------------------|
+    | `dense` | `GEMM` |
+    | `nm<N:M>` | `GEMM.NM` when a matrix mode runs N:M, else `LOAD.DECOMP` N:M and `GEMM` |
+    | `bitmap` | `LOAD.DECOMP` bitmap and `GEMM` (compressed DRAM traffic only) |
+    | `csr` | `GEMM.SP` on an `unstructured` mode |
+
+    The choice is **lossless**: an N:M pattern is a candidate only when the
+    weight already satisfies it (per `spa.sparsity`) and M divides the
+    reduced dimension. Each candidate is costed with the target's own cycle
+    model (docs/CycleModel.md, the functions the emulator uses): matrix
+    cycles of the layer's GEMM, DRAM cycles of its weights (values and
+    metadata) and activations, and energy of the performed MACs and weight
+    traffic. The fastest wins; ties go to lower energy, then fewer bytes.
+
+    `overrides=FILE` (the file of `spa-prune`) may force a layer's
+    `"format"` (`dense`, `nm`, `bitmap`, `csr`); a format the target or the
+    weight cannot run is an error naming the layer, the format and what the
+    target supports.
+
+    Example on `sparse-2of4`:
+
+    ```mlir
+    %w = spa.constant {spa.layout = #spa.encoding<nm<2:4>, dim = 1>,
+        spa.layout_reason = "GEMM.NM 2:4: 1.97x fewer cycles than dense ...",
+        spa.sparsity = #spa.sparsity<...>} dense_resource<w> : tensor<...>
+    ```
+  }];
+  let options = [
+    Option<"targetName", "target", "std::string", /*default=*/"\"dense-systolic\"",
+           "Target preset or file">,
+    Option<"overrides", "overrides", "std::string", /*default=*/"",
+           "JSON file of per-layer settings (see spa-prune)">
+  ];
+  let dependentDialects = ["::spc::spa::SpaDialect"];
+  let statistics = [
+    Statistic<"numDense", "num-dense", "Weights kept dense">,
+    Statistic<"numNM", "num-nm", "Weights stored N:M">,
+    Statistic<"numBitmap", "num-bitmap", "Weights stored as a bitmap">,
+    Statistic<"numCSR", "num-csr", "Weights stored as CSR">
+  ];
+}
+
 #endif // SPC_DIALECT_SPA_TRANSFORMS_PASSES_TD

@@ -1,0 +1,236 @@
+//===- Prune.cpp - Magnitude pruning of constant weights -------------------===//
+//
+// Part of the SPC project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "spc/Dialect/Spa/Transforms/Passes.h"
+
+#include "LayoutUtils.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <numeric>
+
+namespace spc::spa {
+#define GEN_PASS_DEF_SPAPRUNE
+#include "spc/Dialect/Spa/Transforms/Passes.h.inc"
+} // namespace spc::spa
+
+using namespace mlir;
+using namespace spc;
+using namespace spc::spa;
+
+namespace {
+
+/// The values of a weight as doubles, and how to write them back.
+struct Values {
+  std::vector<double> v;
+  Type elementType;
+};
+
+std::optional<Values> readValues(ElementsAttr attr) {
+  std::optional<RawConstantData> raw = getRawConstantData(attr);
+  if (!raw || raw->isSplat)
+    return std::nullopt;
+  Type type = attr.getElementType();
+  int64_t count = attr.getNumElements();
+  Values values{std::vector<double>(count), type};
+  const char *bytes = raw->bytes.data();
+  for (int64_t i = 0; i < count; ++i) {
+    if (type.isF32()) {
+      float f;
+      std::memcpy(&f, bytes + 4 * i, 4);
+      values.v[i] = f;
+    } else if (type.isF64()) {
+      std::memcpy(&values.v[i], bytes + 8 * i, 8);
+    } else if (type.isInteger(8)) {
+      values.v[i] = type.isUnsignedInteger() ? double(uint8_t(bytes[i]))
+                                             : double(int8_t(bytes[i]));
+    } else {
+      return std::nullopt;
+    }
+  }
+  return values;
+}
+
+/// Zeroes the entries of `keep` that are false; returns the bytes of the
+/// result in the element type.
+std::vector<char> writeValues(const Values &values,
+                              const std::vector<bool> &keep) {
+  unsigned width = values.elementType.getIntOrFloatBitWidth() / 8;
+  std::vector<char> bytes(values.v.size() * width);
+  for (size_t i = 0; i < values.v.size(); ++i) {
+    double v = keep[i] ? values.v[i] : 0.0;
+    if (values.elementType.isF32()) {
+      float f = float(v);
+      std::memcpy(&bytes[4 * i], &f, 4);
+    } else if (values.elementType.isF64()) {
+      std::memcpy(&bytes[8 * i], &v, 8);
+    } else {
+      bytes[i] = char(int64_t(v));
+    }
+  }
+  return bytes;
+}
+
+/// |x|, with NaN above every number (as STRUCT ranks it, ISA §4.6).
+double magnitude(double x) {
+  return std::isnan(x) ? std::numeric_limits<double>::infinity()
+                       : std::fabs(x);
+}
+
+/// Which entries N:M magnitude pruning keeps: the N largest of every group
+/// of M along `dim` (ties keep the lower index).
+std::vector<bool> pruneNM(const std::vector<double> &v,
+                          ArrayRef<int64_t> shape, int64_t dim, int64_t n,
+                          int64_t m) {
+  int64_t outer = 1, inner = 1, extent = shape[dim];
+  for (int64_t d = 0; d < dim; ++d)
+    outer *= shape[d];
+  for (int64_t d = dim + 1; d < int64_t(shape.size()); ++d)
+    inner *= shape[d];
+  std::vector<bool> keep(v.size(), false);
+  SmallVector<int64_t> group;
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t i = 0; i < inner; ++i)
+      for (int64_t g = 0; g < extent; g += m) {
+        group.clear();
+        for (int64_t e = g; e < std::min(g + m, extent); ++e)
+          group.push_back((o * extent + e) * inner + i);
+        llvm::sort(group, [&](int64_t a, int64_t b) {
+          double x = magnitude(v[a]), y = magnitude(v[b]);
+          return x != y ? x > y : a < b;
+        });
+        for (int64_t j = 0; j < std::min<int64_t>(n, group.size()); ++j)
+          keep[group[j]] = true;
+      }
+  return keep;
+}
+
+/// Which entries unstructured magnitude pruning to `sparsity` keeps: all but
+/// the round(sparsity · size) of smallest magnitude (ties drop the lower
+/// index).
+std::vector<bool> pruneUnstructured(const std::vector<double> &v,
+                                    double sparsity) {
+  std::vector<int64_t> order(v.size());
+  std::iota(order.begin(), order.end(), 0);
+  size_t drop = size_t(std::llround(sparsity * double(v.size())));
+  auto smaller = [&](int64_t a, int64_t b) {
+    double x = magnitude(v[a]), y = magnitude(v[b]);
+    return x != y ? x < y : a < b;
+  };
+  std::vector<bool> keep(v.size(), true);
+  if (drop == 0)
+    return keep;
+  std::nth_element(order.begin(), order.begin() + (drop - 1), order.end(),
+                   smaller);
+  for (size_t i = 0; i < drop; ++i)
+    keep[order[i]] = false;
+  return keep;
+}
+
+struct PrunePass : public spa::impl::SpaPruneBase<PrunePass> {
+  using SpaPruneBase::SpaPruneBase;
+
+  void runOnOperation() override {
+    std::string error;
+    FailureOr<PruneSpec> global = parsePruneSpec(mode, error);
+    if (failed(global)) {
+      getOperation()->emitError() << "spa-prune mode " << error;
+      return signalPassFailure();
+    }
+    Overrides layers;
+    if (!overrides.empty()) {
+      FailureOr<Overrides> read = readOverrides(overrides, error);
+      if (failed(read)) {
+        getOperation()->emitError() << error;
+        return signalPassFailure();
+      }
+      layers = std::move(*read);
+    }
+
+    double worstError = -1.0;
+    std::string worstLayer;
+    getOperation()->walk([&](ConstantOp constant) {
+      Operation *user = getWeightUser(constant.getResult());
+      FailureOr<std::optional<int64_t>> dim =
+          getWeightReductionDim(constant.getResult());
+      if (!user || failed(dim) || !*dim)
+        return;
+      std::string layer = getLayerName(user);
+      PruneSpec spec = *global;
+      if (auto it = layers.find(layer); it != layers.end() && it->second.prune)
+        spec = *it->second.prune;
+      if (spec.kind == PruneSpec::Kind::None)
+        return;
+      std::optional<Values> values = readValues(constant.getValue());
+      if (!values)
+        return;
+      ArrayRef<int64_t> shape = constant.getType().getShape();
+      std::vector<bool> keep;
+      if (spec.kind == PruneSpec::Kind::NM) {
+        if (shape[**dim] % spec.m != 0) {
+          // No engine runs groups that straddle the end of the dimension.
+          ++numSkipped;
+          constant->emitRemark()
+              << "layer '" << layer << "' left dense: its reduced dimension ("
+              << shape[**dim] << ") is not a multiple of " << spec.m;
+          return;
+        }
+        keep = pruneNM(values->v, shape, **dim, spec.n, spec.m);
+      } else {
+        keep = pruneUnstructured(values->v, spec.sparsity);
+      }
+      double total = 0.0, removed = 0.0;
+      for (size_t i = 0; i < keep.size(); ++i) {
+        total += values->v[i] * values->v[i];
+        if (!keep[i])
+          removed += values->v[i] * values->v[i];
+      }
+      double relative = total > 0.0 ? std::sqrt(removed / total) : 0.0;
+      replaceData(constant, writeValues(*values, keep));
+      MLIRContext *ctx = &getContext();
+      constant->setAttr(
+          kPrunedAttrName,
+          DictionaryAttr::get(
+              ctx, {NamedAttribute(StringAttr::get(ctx, "error"),
+                                   FloatAttr::get(Float64Type::get(ctx),
+                                                  relative)),
+                    NamedAttribute(StringAttr::get(ctx, "pattern"),
+                                   StringAttr::get(ctx, spec.str()))}));
+      ++numPruned;
+      if (relative > worstError) {
+        worstError = relative;
+        worstLayer = layer;
+      }
+    });
+    if (worstError >= 0.0)
+      getOperation()->emitWarning()
+          << "pruning is lossy: " << numPruned.getValue()
+          << " weights pruned; the largest relative weight error is "
+          << llvm::formatv("{0:f4}", worstError) << " (layer '" << worstLayer
+          << "')";
+  }
+
+  /// Gives `constant` the data `bytes`: a resource blob, like the importer's.
+  void replaceData(ConstantOp constant, std::vector<char> bytes) {
+    auto type = cast<ShapedType>(constant.getType());
+    AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
+        ArrayRef<char>(bytes.data(), bytes.size()), alignof(uint64_t));
+    std::string name = "pruned";
+    if (auto resource =
+            dyn_cast<DenseResourceElementsAttr>(constant.getValue()))
+      name = resource.getRawHandle().getKey().str() + "_pruned";
+    constant.setValueAttr(
+        DenseResourceElementsAttr::get(type, name, std::move(blob)));
+  }
+};
+
+} // namespace

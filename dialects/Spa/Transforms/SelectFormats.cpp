@@ -1,0 +1,385 @@
+//===- SelectFormats.cpp - Choose each weight's format and engine ---------===//
+//
+// Part of the SPC project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "spc/Dialect/Spa/Transforms/Passes.h"
+
+#include "LayoutUtils.h"
+
+#include "spc/Support/Sparsity.h"
+#include "spc/Target/Packing.h"
+#include "spc/Target/TargetDescription.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+namespace spc::spa {
+#define GEN_PASS_DEF_SPASELECTFORMATS
+#include "spc/Dialect/Spa/Transforms/Passes.h.inc"
+} // namespace spc::spa
+
+using namespace mlir;
+using namespace spc;
+using namespace spc::spa;
+
+namespace {
+
+/// One way to store and run a weight, with its estimated cost.
+struct Candidate {
+  SparsityFormat format = SparsityFormat::Dense;
+  NMPattern pattern;
+  /// The matrix mode runs the N:M pattern (GEMM.NM) rather than the DMA
+  /// decompressing it for the dense engine.
+  bool native = false;
+  uint64_t cycles = 0;
+  double energyPJ = 0.0;
+  uint64_t bytes = 0;
+
+  std::string describe() const {
+    switch (format) {
+    case SparsityFormat::Dense:
+      return "GEMM";
+    case SparsityFormat::NM:
+      return native ? llvm::formatv("GEMM.NM {0}:{1}", pattern.n, pattern.m)
+                          .str()
+                    : llvm::formatv("LOAD.DECOMP {0}:{1} + GEMM", pattern.n,
+                                    pattern.m)
+                          .str();
+    case SparsityFormat::Bitmap:
+      return "LOAD.DECOMP bitmap + GEMM";
+    case SparsityFormat::CSR:
+      return "GEMM.SP csr";
+    case SparsityFormat::TASD:
+      break;
+    }
+    return "?";
+  }
+  /// Faster first, then less energy, then fewer bytes.
+  bool operator<(const Candidate &o) const {
+    return std::make_tuple(cycles, energyPJ, bytes) <
+           std::make_tuple(o.cycles, o.energyPJ, o.bytes);
+  }
+};
+
+/// The weight as the GEMM sees it: non-zeros per output column (row of W).
+struct WeightStats {
+  SmallVector<uint32_t> rowNonZeros;
+  uint64_t nonZeros = 0;
+};
+
+std::optional<WeightStats> measureRows(ConstantOp constant, Operation *user,
+                                       const GemmShape &shape) {
+  ElementsAttr value = constant.getValue();
+  std::optional<RawConstantData> raw = getRawConstantData(value);
+  Type elementType = value.getElementType();
+  if (!raw || !elementType.isIntOrFloat())
+    return std::nullopt;
+  int64_t count = value.getNumElements();
+  SmallVector<uint8_t> mask = computeNonZeroMask(
+      raw->bytes, elementType.getIntOrFloatBitWidth(),
+      llvm::isa<FloatType>(elementType), raw->isSplat ? 1 : count);
+  if (raw->isSplat)
+    mask.assign(count, mask.front());
+  // W rows are the leading dimension of a conv weight or of a transposed
+  // gemm B; otherwise the columns of a [K][N] matrix.
+  bool rowsLead = llvm::isa<Conv2DOp>(user) ||
+                  (llvm::isa<GemmOp>(user) && cast<GemmOp>(user).getTransB());
+  WeightStats stats;
+  stats.rowNonZeros.assign(shape.n, 0);
+  for (int64_t i = 0; i < count; ++i) {
+    if (!mask[i])
+      continue;
+    int64_t row = rowsLead ? i / shape.k : i % shape.n;
+    ++stats.rowNonZeros[row];
+    ++stats.nonZeros;
+  }
+  return stats;
+}
+
+struct SelectFormatsPass
+    : public spa::impl::SpaSelectFormatsBase<SelectFormatsPass> {
+  using SpaSelectFormatsBase::SpaSelectFormatsBase;
+
+  void runOnOperation() override {
+    llvm::Expected<target::TargetDescription> loaded =
+        target::loadTarget(targetName);
+    if (!loaded) {
+      getOperation()->emitError()
+          << "spa-select-formats: " << llvm::toString(loaded.takeError());
+      return signalPassFailure();
+    }
+    target = std::move(*loaded);
+    if (!overrides.empty()) {
+      std::string error;
+      FailureOr<Overrides> read = readOverrides(overrides, error);
+      if (failed(read)) {
+        getOperation()->emitError() << error;
+        return signalPassFailure();
+      }
+      layers = std::move(*read);
+    }
+    WalkResult result = getOperation()->walk([&](ConstantOp constant) {
+      return select(constant);
+    });
+    if (result.wasInterrupted())
+      signalPassFailure();
+  }
+
+  WalkResult select(ConstantOp constant) {
+    auto profile =
+        constant->getAttrOfType<SparsityProfileAttr>(kSparsityAttrName);
+    Operation *user = getWeightUser(constant.getResult());
+    if (!profile || !user)
+      return WalkResult::advance();
+    std::string layer = getLayerName(user);
+    std::optional<std::string> forced;
+    if (auto it = layers.find(layer); it != layers.end())
+      forced = it->second.format;
+    std::optional<GemmShape> shape = getGemmShape(user);
+    Type elementType = constant.getType().getElementType();
+    std::optional<isa::DType> dtype;
+    if (elementType.isF32())
+      dtype = isa::DType::F32;
+    else if (elementType.isSignlessInteger(8) || elementType.isSignedInteger(8))
+      dtype = isa::DType::I8;
+    std::optional<WeightStats> stats;
+    if (shape && dtype)
+      stats = measureRows(constant, user, *shape);
+    if (!stats) {
+      if (forced && *forced != "dense") {
+        user->emitError() << "layer '" << layer << "': format " << *forced
+                          << " requested, but only constant f32 or i8 "
+                             "weights of convolutions, matmuls and gemms are "
+                             "stored sparse";
+        return WalkResult::interrupt();
+      }
+      record(constant, Candidate(), profile.getDim(),
+             "dense: the layout passes pack constant f32 or i8 weights of "
+             "convolutions, matmuls and gemms only");
+      return WalkResult::advance();
+    }
+
+    SmallVector<Candidate> candidates = enumerate(*shape, *dtype, profile,
+                                                  *stats, user);
+    const Candidate &dense = candidates.front();
+    const Candidate *chosen = nullptr;
+    if (forced) {
+      SparsityFormat format = *symbolizeSparsityFormat(*forced);
+      for (const Candidate &c : candidates)
+        if (c.format == format && (format != SparsityFormat::NM || c.native) &&
+            (!chosen || c < *chosen))
+          chosen = &c;
+      if (!chosen) {
+        user->emitError() << "layer '" << layer << "': format " << *forced
+                          << " requested, but " << whyNot(format, profile,
+                                                          *shape);
+        return WalkResult::interrupt();
+      }
+    } else {
+      for (const Candidate &c : candidates)
+        if (!chosen || c < *chosen)
+          chosen = &c;
+    }
+
+    std::string reason;
+    if (chosen == &dense) {
+      const Candidate *runnerUp = nullptr;
+      for (const Candidate &c : ArrayRef(candidates).drop_front())
+        if (!runnerUp || c < *runnerUp)
+          runnerUp = &c;
+      if (forced)
+        reason = "dense: requested by the override file";
+      else if (!runnerUp)
+        reason = stats->nonZeros == uint64_t(shape->n) * shape->k
+                     ? "dense: the weight has no zeros"
+                     : "dense: no sparse format the target can run fits "
+                       "the weight";
+      else
+        reason = llvm::formatv("dense: {0} cycles; the best sparse choice, "
+                               "{1}, is not faster ({2} cycles)",
+                               dense.cycles, runnerUp->describe(),
+                               runnerUp->cycles)
+                     .str();
+    } else {
+      reason = llvm::formatv(
+                   "{0}: {1} cycles vs {2} dense ({3:f2}x), weights {4} vs "
+                   "{5} bytes{6}",
+                   chosen->describe(), chosen->cycles, dense.cycles,
+                   double(dense.cycles) / double(std::max<uint64_t>(
+                                              chosen->cycles, 1)),
+                   chosen->bytes, dense.bytes,
+                   forced ? " (format requested by the override file)" : "")
+                   .str();
+    }
+    record(constant, *chosen, profile.getDim(), reason);
+    return WalkResult::advance();
+  }
+
+  /// Dense first, then every format the target and the weight allow.
+  SmallVector<Candidate> enumerate(const GemmShape &shape, isa::DType dtype,
+                                   SparsityProfileAttr profile,
+                                   const WeightStats &stats, Operation *user) {
+    const target::DataType &type = dtype == isa::DType::I8 ? target.int8
+                                                           : target.fp32;
+    uint64_t es = isa::elementSize(dtype);
+    uint64_t m = shape.m, n = shape.n, k = shape.k;
+    // Activations in and out cross the DRAM channel whatever the format.
+    uint64_t actBytes = 0;
+    for (Value operand : user->getOperands())
+      if (!operand.getDefiningOp<ConstantOp>())
+        actBytes += getBytes(operand);
+    actBytes += getBytes(user->getResult(0));
+    auto finish = [&](Candidate c, uint64_t passes, uint64_t macs) {
+      uint64_t matrix = target.getMatrixCyclesOfPasses(dtype, m, passes);
+      uint64_t dram = llvm::divideCeil(
+          c.bytes + actBytes, std::max(1u, target.dramBytesPerCycle));
+      c.cycles = std::max(matrix, dram);
+      c.energyPJ = double(macs) * type.macEnergyPJ +
+                   double(c.bytes) * target.dramEnergyPJPerByte;
+      return c;
+    };
+    auto layoutBytes = [&](isa::Format format, NMPattern p) {
+      return packing::getLayout(format, dtype, n, k, unsigned(p.n),
+                                unsigned(p.m), stats.nonZeros)
+          .totalBytes;
+    };
+    uint64_t densePasses = target.getMatrixPasses(dtype, n, k);
+    SmallVector<Candidate> candidates;
+    Candidate dense;
+    dense.bytes = n * k * es;
+    candidates.push_back(finish(dense, densePasses, m * n * k));
+    if (stats.nonZeros == n * k)
+      return candidates;
+
+    // N:M: every measured pattern (the weight satisfies each) whose M
+    // divides the grouped extent, plus the patterns a mode runs that the
+    // weight satisfies.
+    SmallVector<NMPattern> patterns;
+    for (NMPattern p : profile.getNm())
+      if (p.n < p.m)
+        patterns.push_back(p);
+    for (const target::MatrixMode &mode : target.modes)
+      for (const target::Pattern &p : mode.patterns) {
+        NMPattern pattern{p.n, p.m};
+        if (pattern.n < pattern.m && profile.satisfies(pattern) &&
+            !llvm::is_contained(patterns, pattern))
+          patterns.push_back(pattern);
+      }
+    for (NMPattern p : patterns) {
+      if (shape.groupedExtent % p.m != 0 || p.m > kMaxGroupSize)
+        continue;
+      Candidate c;
+      c.format = SparsityFormat::NM;
+      c.pattern = p;
+      c.bytes = layoutBytes(isa::Format::NM, p);
+      std::optional<uint64_t> kp =
+          target.getNMStreamedLength(unsigned(p.n), unsigned(p.m), k);
+      c.native = kp.has_value();
+      candidates.push_back(finish(
+          c, c.native ? target.getMatrixPasses(dtype, n, *kp) : densePasses,
+          m * n * kp.value_or(k)));
+    }
+    Candidate bitmap;
+    bitmap.format = SparsityFormat::Bitmap;
+    bitmap.bytes = layoutBytes(isa::Format::Bitmap, {});
+    candidates.push_back(finish(bitmap, densePasses, m * n * k));
+    if (target.findMode(target::MatrixMode::Kind::Unstructured) &&
+        k <= UINT16_MAX) {
+      Candidate csr;
+      csr.format = SparsityFormat::CSR;
+      csr.bytes = layoutBytes(isa::Format::CSR, {});
+      candidates.push_back(
+          finish(csr, target.getSparseMatrixPasses(dtype, k, stats.rowNonZeros),
+                 m * stats.nonZeros));
+    }
+    return candidates;
+  }
+
+  static uint64_t getBytes(Value value) {
+    auto type = dyn_cast<RankedTensorType>(value.getType());
+    if (!type || !type.hasStaticShape() || !type.getElementType().isIntOrFloat())
+      return 0;
+    return uint64_t(type.getNumElements()) *
+           llvm::divideCeil(type.getElementType().getIntOrFloatBitWidth(), 8);
+  }
+
+  /// Why no candidate of `format` exists, for the forced-format error.
+  std::string whyNot(SparsityFormat format, SparsityProfileAttr profile,
+                     const GemmShape &shape) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    if (format == SparsityFormat::CSR) {
+      os << "target '" << target.name
+         << "' has no unstructured matrix mode (its modes: ";
+      describeModes(os);
+      os << ")";
+    } else if (format == SparsityFormat::NM) {
+      os << "target '" << target.name << "' runs no N:M pattern the weight "
+         << "satisfies with M dividing its reduced extent ("
+         << shape.groupedExtent << "); the target runs ";
+      describeModes(os);
+      os << "; the weight satisfies ";
+      llvm::interleaveComma(profile.getNm(), os, [&](NMPattern p) {
+        os << p.n << ":" << p.m;
+      });
+    } else {
+      os << "the weight has no zeros";
+    }
+    return text;
+  }
+
+  void describeModes(llvm::raw_ostream &os) {
+    llvm::interleaveComma(target.modes, os, [&](const target::MatrixMode &m) {
+      os << m.name;
+      switch (m.kind) {
+      case target::MatrixMode::Kind::Dense:
+        os << " (dense)";
+        break;
+      case target::MatrixMode::Kind::NM:
+        os << " (N:M ";
+        llvm::interleave(
+            m.patterns, os,
+            [&](const target::Pattern &p) { os << p.n << ":" << p.m; }, "/");
+        os << ")";
+        break;
+      case target::MatrixMode::Kind::Relaxed:
+        os << " (relaxed N:M, M <= " << m.maxM << ")";
+        break;
+      case target::MatrixMode::Kind::Unstructured:
+        os << " (unstructured)";
+        break;
+      }
+    });
+  }
+
+  void record(ConstantOp constant, const Candidate &c, int64_t dim,
+              StringRef reason) {
+    MLIRContext *ctx = &getContext();
+    SparseEncodingAttr encoding =
+        c.format == SparsityFormat::NM
+            ? SparseEncodingAttr::get(ctx, c.format, {c.pattern}, dim, 0)
+            : SparseEncodingAttr::get(ctx, c.format);
+    constant->setAttr(kLayoutAttrName, encoding);
+    constant->setAttr(kLayoutReasonAttrName, StringAttr::get(ctx, reason));
+    switch (c.format) {
+    case SparsityFormat::NM:
+      ++numNM;
+      break;
+    case SparsityFormat::Bitmap:
+      ++numBitmap;
+      break;
+    case SparsityFormat::CSR:
+      ++numCSR;
+      break;
+    default:
+      ++numDense;
+      break;
+    }
+  }
+
+  target::TargetDescription target;
+  Overrides layers;
+};
+
+} // namespace
