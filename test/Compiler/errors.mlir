@@ -29,3 +29,15 @@
 // A malformed model.
 // RUN: not spc-compile %S/Inputs/elementwise.py -o %t/f.spab 2>&1 | FileCheck %s --check-prefix=MODEL
 // MODEL: not an ONNX model
+
+// A malformed pruning request or override file names what is wrong; a
+// forced format the target cannot run names the layer, the format and the
+// target's modes.
+// RUN: not spc-compile %S/Inputs/matmul-tiny-target.onnxtxt --prune=nm:2:300 -o %t/p.spab --report=%t/p.json 2>&1 | FileCheck %s --check-prefix=PRUNE
+// RUN: not test -e %t/p.spab
+// RUN: not test -e %t/p.json
+// PRUNE: error: spa-prune mode 'nm:2:300': N:M needs 1 <= N <= M <= 256 (ISA §4.3)
+// RUN: echo '{"mm": {"prune": "nm:2"}}' > %t/bad.json
+// RUN: not spc-compile %S/Inputs/matmul-tiny-target.onnxtxt --layer-overrides=%t/bad.json -o %t/q.spab 2>&1 | FileCheck %s --check-prefix=OVERRIDES
+// RUN: not test -e %t/q.spab
+// OVERRIDES: error: {{.*}}bad.json: key 'mm'.prune: 'nm:2': expected nm:N:M with integers N and M

@@ -15,3 +15,21 @@
 
 // RUN: %python %spc_src/utils/compare-torch.py --spc-compile %spc_tools/spc-compile --spc-run %spc_tools/spc-run --size small --target sparse-2of4 --work %t/sparse resnet18 | FileCheck %s --check-prefix=SPARSE
 // SPARSE: resnet18 small sparse-2of4: {{.*}}: PASS
+
+// Pruned models (the weights pruned in PyTorch, so that the reference is the
+// pruned model): spc-compile finds each weight's sparsity and picks the
+// target's engine, and the outputs still match. Every layer whose input
+// channels the pattern fits is stored sparse; the first convolution (3
+// input channels) and, for 16:128, the layers with 64 input channels stay
+// dense.
+// RUN: %python %spc_src/utils/compare-torch.py --spc-compile %spc_tools/spc-compile --spc-run %spc_tools/spc-run --size small --target sparse-2of4 --prune nm:2:4 --report --work %t/p24 resnet18 transformer | FileCheck %s --check-prefix=PRUNED24
+// PRUNED24: resnet18 small sparse-2of4 nm:2:4: {{.*}}, formats dense=1 nm 2:4=20: PASS
+// PRUNED24: transformer small sparse-2of4 nm:2:4: {{.*}}, formats {{.*}}nm 2:4={{[0-9]+}}: PASS
+// RUN: %python %spc_src/utils/compare-torch.py --spc-compile %spc_tools/spc-compile --spc-run %spc_tools/spc-run --size small --target flexible-nm --prune nm:1:4 --report --work %t/p14 resnet18 | FileCheck %s --check-prefix=PRUNED14
+// PRUNED14: resnet18 small flexible-nm nm:1:4: {{.*}}, formats dense=1 nm 1:4=20: PASS
+// RUN: %python %spc_src/utils/compare-torch.py --spc-compile %spc_tools/spc-compile --spc-run %spc_tools/spc-run --size small --target relaxed-nm --prune nm:16:128 --report --work %t/p16 resnet18 | FileCheck %s --check-prefix=PRUNED16
+// PRUNED16: resnet18 small relaxed-nm nm:16:128: {{.*}}, formats dense=7 nm 16:128=14: PASS
+// RUN: %python %spc_src/utils/compare-torch.py --spc-compile %spc_tools/spc-compile --spc-run %spc_tools/spc-run --size small --target high-sparsity --prune unstructured:0.9 --report --work %t/p90 resnet18 | FileCheck %s --check-prefix=PRUNED90
+// PRUNED90: resnet18 small high-sparsity unstructured:0.9: {{.*}}, formats {{.*}}csr={{[0-9]+}}: PASS
+// RUN: %python %spc_src/utils/compare-torch.py --spc-compile %spc_tools/spc-compile --spc-run %spc_tools/spc-run --size small --target dense-systolic --prune unstructured:0.9 --report --work %t/p90d resnet18 | FileCheck %s --check-prefix=PRUNED90D
+// PRUNED90D: resnet18 small dense-systolic unstructured:0.9: {{.*}}, formats bitmap=21: PASS

@@ -107,16 +107,22 @@ std::string PruneSpec::str() const {
     return "none";
   case Kind::NM:
     return llvm::formatv("nm:{0}:{1}", n, m).str();
-  case Kind::Unstructured:
-    return llvm::formatv("unstructured:{0}", sparsity).str();
+  case Kind::Unstructured: {
+    // The shortest decimal that reads back as the same double.
+    std::string number = llvm::formatv("{0:f6}", sparsity).str();
+    while (number.size() > 3 && number.back() == '0')
+      number.pop_back();
+    return "unstructured:" + number;
+  }
   }
   llvm_unreachable("unknown prune kind");
 }
 
 FailureOr<PruneSpec> spa::parsePruneSpec(StringRef text, std::string &error) {
   PruneSpec spec;
+  std::string original = text.str();
   auto fail = [&](const Twine &why) {
-    error = ("'" + text + "': " + why).str();
+    error = ("'" + original + "': " + why).str();
     return failure();
   };
   if (text == "none" || text == "dense")

@@ -158,6 +158,7 @@ struct PrunePass : public spa::impl::SpaPruneBase<PrunePass> {
 
     double worstError = -1.0;
     std::string worstLayer;
+    unsigned pruned = 0;
     getOperation()->walk([&](ConstantOp constant) {
       Operation *user = getWeightUser(constant.getResult());
       FailureOr<std::optional<int64_t>> dim =
@@ -206,6 +207,7 @@ struct PrunePass : public spa::impl::SpaPruneBase<PrunePass> {
                     NamedAttribute(StringAttr::get(ctx, "pattern"),
                                    StringAttr::get(ctx, spec.str()))}));
       ++numPruned;
+      ++pruned;
       if (relative > worstError) {
         worstError = relative;
         worstLayer = layer;
@@ -213,15 +215,19 @@ struct PrunePass : public spa::impl::SpaPruneBase<PrunePass> {
     });
     if (worstError >= 0.0)
       getOperation()->emitWarning()
-          << "pruning is lossy: " << numPruned.getValue()
-          << " weights pruned; the largest relative weight error is "
+          << "pruning is lossy: " << pruned << " weights pruned; the largest relative weight error is "
           << llvm::formatv("{0:f4}", worstError) << " (layer '" << worstLayer
           << "')";
   }
 
-  /// Gives `constant` the data `bytes`: a resource blob, like the importer's.
+  /// Gives `constant` the data `bytes`, in the same kind of attribute: an
+  /// inline `dense` stays inline, a resource blob becomes a new blob.
   void replaceData(ConstantOp constant, std::vector<char> bytes) {
     auto type = cast<ShapedType>(constant.getType());
+    if (llvm::isa<DenseElementsAttr>(constant.getValue())) {
+      constant.setValueAttr(DenseElementsAttr::getFromRawBuffer(type, bytes));
+      return;
+    }
     AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
         ArrayRef<char>(bytes.data(), bytes.size()), alignof(uint64_t));
     std::string name = "pruned";
