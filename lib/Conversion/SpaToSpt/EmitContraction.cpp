@@ -2283,6 +2283,15 @@ getPackedWeights(Emitter &emitter, Operation *op, Value weight,
   return packed;
 }
 
+/// The fraction of W's values that are non-zero (1 for dense weights).
+double getDensity(const PackedWeights *packed) {
+  if (!packed)
+    return 1.0;
+  const WeightMatrix &m = packed->matrix;
+  return double(m.getNumNonZeros()) /
+         double(std::max<int64_t>(m.getRows() * m.getCols(), 1));
+}
+
 /// Adds how the layer's constant weight W[N][K] is stored to its report
 /// entry: format, engine, density, dense and stored bytes, and what the
 /// layout passes recorded (why the format, how it was pruned).
@@ -2320,8 +2329,7 @@ void noteWeights(Emitter &emitter, Value weight, const PackedWeights *packed,
     notes["format"] = format;
     notes["engine"] = engine;
     notes["weight_bytes_stored"] = int64_t(stored);
-    notes["density"] =
-        double(matrix.getNumNonZeros()) / double(std::max<int64_t>(N * K, 1));
+    notes["density"] = getDensity(packed);
   } else {
     notes["format"] = "dense";
     notes["engine"] = "GEMM";
@@ -2341,16 +2349,18 @@ void noteWeights(Emitter &emitter, Value weight, const PackedWeights *packed,
   }
 }
 
-/// Adds the plan's estimated cycles and matrix utilisation to the layer's
+/// Adds the plan's estimated cycles and matrix utilisation (useful MACs:
+/// `macs` of the dense product times the weight density) to the layer's
 /// report entry.
 void noteEstimate(Emitter &emitter, uint64_t cycles, uint64_t macs,
-                  DType dtype) {
+                  DType dtype, const PackedWeights *packed) {
   const target::TargetDescription &t = emitter.getTarget();
   llvm::json::Object &notes = emitter.getLayerNotes();
   notes["estimated_cycles"] = int64_t(cycles);
   double peak = double(t.multipliers) * getMacsPerMultiplier(t, dtype);
   if (cycles)
-    notes["estimated_utilization"] = double(macs) / (peak * double(cycles));
+    notes["estimated_utilization"] =
+        double(macs) * getDensity(packed) / (peak * double(cycles));
 }
 
 //===----------------------------------------------------------------------===//
@@ -2498,7 +2508,7 @@ LogicalResult emitConv2D(Emitter &emitter, spa::Conv2DOp op,
   uint64_t layerMacs = uint64_t(batch) * OH * OW * O * cg * KH * KW;
   noteEstimate(emitter,
                best ? best->estimate.total() * uint64_t(batch * groups) : 0,
-               layerMacs, x->dtype);
+               layerMacs, x->dtype, packed.get());
   Out out(emitter, op, /*dry=*/false);
   for (int64_t b = 0; b < batch; ++b) {
     if (dwShape) {
@@ -2825,7 +2835,7 @@ LogicalResult runMatrixGemms(Emitter &emitter, const Layer &layer,
            << "cannot tile the product: " << describeSmallestTile(emitter, p);
   noteEstimate(emitter, plan->estimate.total() * instances.size(),
                uint64_t(proto.M) * proto.N * proto.K * instances.size(),
-               proto.dtype);
+               proto.dtype, packed);
   Out out(emitter, layer.op, /*dry=*/false);
   for (const auto &addrs : instances) {
     MatrixGemm mg = proto;
