@@ -137,6 +137,21 @@ struct SelectFormatsPass
     if (auto it = layers.find(layer); it != layers.end())
       forced = it->second.format;
     std::optional<GemmShape> shape = getGemmShape(user);
+    // Only W operands are packed; a depthwise convolution's weights feed
+    // the vector unit's per-channel products.
+    Value w = constant.getResult();
+    bool isW = false, depthwise = false;
+    if (auto conv = dyn_cast<Conv2DOp>(user)) {
+      isW = conv.getWeight() == w;
+      depthwise = conv.getGroups() > 1 &&
+                  constant.getType().getDimSize(1) == 1;
+    } else if (auto matmul = dyn_cast<MatMulOp>(user)) {
+      isW = matmul.getRhs() == w;
+    } else if (auto gemm = dyn_cast<GemmOp>(user)) {
+      isW = gemm.getB() == w;
+    }
+    if (!isW || depthwise)
+      shape.reset();
     Type elementType = constant.getType().getElementType();
     std::optional<isa::DType> dtype;
     if (elementType.isF32())
@@ -149,14 +164,15 @@ struct SelectFormatsPass
     if (!stats) {
       if (forced && *forced != "dense") {
         user->emitError() << "layer '" << layer << "': format " << *forced
-                          << " requested, but only constant f32 or i8 "
-                             "weights of convolutions, matmuls and gemms are "
-                             "stored sparse";
+                          << " requested, but only constant f32 or i8 W "
+                             "operands of convolutions (not depthwise), "
+                             "matmuls and gemms are stored sparse";
         return WalkResult::interrupt();
       }
       record(constant, Candidate(), profile.getDim(),
-             "dense: the layout passes pack constant f32 or i8 weights of "
-             "convolutions, matmuls and gemms only");
+             "dense: the layout passes pack constant f32 or i8 weights "
+             "(the W operand) of convolutions, matmuls and gemms, except "
+             "depthwise ones");
       return WalkResult::advance();
     }
 

@@ -136,6 +136,8 @@ def SpaSelectFormats : Pass<"spa-select-formats"> {
     | `bitmap` | `LOAD.DECOMP` bitmap and `GEMM` (compressed DRAM traffic only) |
     | `csr` | `GEMM.SP` on an `unstructured` mode |
 
+    Only the W operand of a convolution (not a depthwise one, which runs
+    on the vector unit), matmul or gemm is packed; other weights stay dense.
     The choice is **lossless**: an N:M pattern is a candidate only when the
     weight already satisfies it (per `spa.sparsity`) and M divides the
     reduced dimension. Each candidate is costed with the target's own cycle
