@@ -1685,9 +1685,14 @@ GemmProblem makeConvProblem(const ConvLayer &layer, const ConvGemm &g,
   return p;
 }
 
-/// The strategies of a convolution GEMM: direct im2col, and explicit
-/// im2col with the patch in each scratchpad.
+/// The strategies of a convolution GEMM: direct im2col, and (for
+/// channel-major K) explicit im2col with the patch in each scratchpad.
 SmallVector<ConvGemm, 4> getVariants(const ConvGemm &base) {
+  // In tap-major order a K tile that straddles two taps reads every input
+  // channel of the patch: explicit im2col would load whole patches per
+  // tile, so only direct im2col runs tap-major.
+  if (base.tapMajor)
+    return {base};
   SmallVector<ConvGemm, 4> variants(4, base);
   Buffer buffers[3] = {Buffer::Act, Buffer::Acc, Buffer::Wgt};
   for (int i = 0; i < 3; ++i) {
