@@ -74,9 +74,9 @@ def run(args, tag, path, input_name, input_file, reference, target):
         for layer in json.load(f)["layers"]:
             if "format" in layer:
                 formats[layer["format"]] = formats.get(layer["format"], 0) + 1
-    matrix = sum(l["cycles"] for l in s["layers"] if l.get("format"))
     return {"cycles": s["cycles"], "energy": s["energy_pj"] / 1e6,
-            "matrix_layer_cycles": matrix, "ok": ok, "formats": formats}
+            "matrix": s["unit_busy_cycles"]["matrix"], "ok": ok,
+            "formats": formats}
 
 
 def main():
@@ -95,7 +95,8 @@ def main():
     failed = False
     for model in args.models:
         print(f"\n{model} ({args.size}): total cycles (x fewer than on "
-              "dense-systolic) / energy in uJ (x less)")
+              "dense-systolic) / energy in uJ (x less); then the matrix "
+              "unit's busy cycles (x fewer)")
         width = 24
         print(f"{'pruning':<18}" + "".join(f"{t:>{width}}" for t in args.targets))
         for pattern in args.patterns:
@@ -112,6 +113,12 @@ def main():
                 cells.append(f"{r['cycles']:>9} {speed:4.2f}x"
                              f"{r['energy']:>6.0f} {saving:4.2f}x{mark}")
             print(f"{pattern:<18}" + "".join(f"{c:>{width}}" for c in cells))
+            matrix = []
+            for t in args.targets:
+                r = results[t]
+                ratio = base["matrix"] / r["matrix"] if base else 1.0
+                matrix.append(f"matrix {r['matrix']:>8} {ratio:4.2f}x")
+            print(f"{'':<18}" + "".join(f"{c:>{width}}" for c in matrix))
             for t in args.targets:
                 fm = " ".join(f"{k}={v}" for k, v in
                               sorted(results[t]["formats"].items()))
