@@ -2435,7 +2435,9 @@ LogicalResult emitConv2D(Emitter &emitter, spa::Conv2DOp op,
   }
   // N:M groups run along the input channels: K goes tap-major.
   int64_t T = KH * KW;
-  base.tapMajor = layout && layout.getFormat() == spa::SparsityFormat::NM;
+  // (With one tap both orders are the same.)
+  base.tapMajor =
+      layout && layout.getFormat() == spa::SparsityFormat::NM && T > 1;
   std::unique_ptr<PackedWeights> packed;
   if (layout) {
     FailureOr<std::unique_ptr<PackedWeights>> p = getPackedWeights(
