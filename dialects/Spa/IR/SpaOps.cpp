@@ -85,6 +85,26 @@ static RankedTensorType tensorType(Value value) {
   return cast<RankedTensorType>(value.getType());
 }
 
+std::string spa::getNodeName(Operation *op) {
+  Location loc = op->getLoc();
+  while (true) {
+    if (auto name = dyn_cast<NameLoc>(loc))
+      return name.getName().str();
+    if (auto fused = dyn_cast<FusedLoc>(loc)) {
+      if (fused.getLocations().empty())
+        break;
+      loc = fused.getLocations().front();
+      continue;
+    }
+    if (auto callSite = dyn_cast<CallSiteLoc>(loc)) {
+      loc = callSite.getCallee();
+      continue;
+    }
+    break;
+  }
+  return op->getName().getStringRef().str();
+}
+
 std::string spa::formatShape(ArrayRef<int64_t> shape) {
   std::string text;
   llvm::raw_string_ostream os(text);

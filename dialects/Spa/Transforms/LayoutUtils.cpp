@@ -40,19 +40,6 @@ Operation *spa::getWeightUser(Value value) {
   return nullptr;
 }
 
-std::string spa::getLayerName(Operation *op) {
-  Location loc = op->getLoc();
-  while (true) {
-    if (auto name = dyn_cast<NameLoc>(loc))
-      return name.getName().str();
-    auto fused = dyn_cast<FusedLoc>(loc);
-    if (!fused || fused.getLocations().empty())
-      break;
-    loc = fused.getLocations().front();
-  }
-  return op->getName().getStringRef().str();
-}
-
 static int64_t product(ArrayRef<int64_t> shape) {
   int64_t p = 1;
   for (int64_t d : shape)

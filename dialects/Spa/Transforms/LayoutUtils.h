@@ -31,9 +31,6 @@ mlir::FailureOr<std::optional<int64_t>> getWeightReductionDim(mlir::Value value)
 /// The first contraction that multiplies `value`, or null.
 mlir::Operation *getWeightUser(mlir::Value value);
 
-/// The ONNX node `op` came from, as the importer's location names it.
-std::string getLayerName(mlir::Operation *op);
-
 /// The GEMM a contraction runs with `weight` as its W operand: M rows, N
 /// output columns (W's rows) and the reduction K. None for a contraction
 /// whose weights the layout passes do not pack (transposed convolution,

@@ -165,7 +165,7 @@ struct PrunePass : public spa::impl::SpaPruneBase<PrunePass> {
           getWeightReductionDim(constant.getResult());
       if (!user || failed(dim) || !*dim)
         return;
-      std::string layer = getLayerName(user);
+      std::string layer = getNodeName(user);
       PruneSpec spec = *global;
       if (auto it = layers.find(layer); it != layers.end() && it->second.prune)
         spec = *it->second.prune;

@@ -132,7 +132,7 @@ struct SelectFormatsPass
     Operation *user = getWeightUser(constant.getResult());
     if (!profile || !user)
       return WalkResult::advance();
-    std::string layer = getLayerName(user);
+    std::string layer = getNodeName(user);
     std::optional<std::string> forced;
     if (auto it = layers.find(layer); it != layers.end())
       forced = it->second.format;

@@ -34,26 +34,6 @@ std::optional<DType> codegen::getDType(Type type) {
   return std::nullopt;
 }
 
-std::string codegen::getNodeName(Operation *op) {
-  Location loc = op->getLoc();
-  while (true) {
-    if (auto name = dyn_cast<NameLoc>(loc))
-      return name.getName().str();
-    if (auto fused = dyn_cast<FusedLoc>(loc)) {
-      if (fused.getLocations().empty())
-        break;
-      loc = fused.getLocations().front();
-      continue;
-    }
-    if (auto callSite = dyn_cast<CallSiteLoc>(loc)) {
-      loc = callSite.getCallee();
-      continue;
-    }
-    break;
-  }
-  return op->getName().getStringRef().str();
-}
-
 InFlightDiagnostic codegen::emitNodeError(Operation *op) {
   return op->emitError() << "node '" << getNodeName(op) << "' ("
                          << op->getName() << "): ";

@@ -41,7 +41,7 @@ namespace spc::codegen {
 std::optional<isa::DType> getDType(mlir::Type type);
 
 /// The ONNX node `op` came from, as the importer's location names it.
-std::string getNodeName(mlir::Operation *op);
+using spa::getNodeName;
 /// An error on `op` that starts by naming its ONNX node and op:
 /// `node 'conv1' (spa.conv2d): ...`. Every emitter reports through it.
 mlir::InFlightDiagnostic emitNodeError(mlir::Operation *op);

@@ -49,6 +49,10 @@ inline constexpr llvm::StringLiteral kLayoutAttrName = "spa.layout";
 inline constexpr llvm::StringLiteral kLayoutReasonAttrName =
     "spa.layout_reason";
 
+/// The ONNX node `op` came from, as the importer's location names it (the
+/// first name in fused or call-site locations), else the op's name.
+std::string getNodeName(mlir::Operation *op);
+
 /// Formats a shape for diagnostics as [2, ?, 3].
 std::string formatShape(llvm::ArrayRef<int64_t> shape);
 
