@@ -15,11 +15,17 @@ Models:
                           inside the model
   audio                   an audio front-end: a Conv1d stack over a mono
                           16 kHz waveform and a linear projection (MatMul)
+  branchy                 a small CNN with a channel concatenation, a batch
+                          normalization after it, a depthwise convolution
+                          and a residual add
 
 --prune nm:N:M or --prune unstructured:S prunes the model's convolution
 and linear weights by magnitude in PyTorch first (N:M along the input
 channels, as NVIDIA's ASP does; unstructured per layer), so that the
 reference is the pruned model; spc-compile then finds the sparsity itself.
+--compile-arg ARG passes ARG on to spc-compile: with
+--compile-arg=--permute-channels=nm:2:4 on a dense model, the channel
+permutation must leave the outputs unchanged.
 
 --size small (the lit test) uses 1x3x64x64 images, 16 tokens and 1 s of
 audio; --size full uses 1x3x224x224, 128 tokens and 10 s.
@@ -88,6 +94,35 @@ class SmallCNN(torch.nn.Module):
         return self.fc(x.mean(dim=(2, 3)))
 
 
+class Branchy(torch.nn.Module):
+    """The paths channel permutation folds through: two branches
+    concatenated along the channels, a batch normalization (random
+    statistics) after the concatenation, a depthwise convolution, a residual
+    add and a mean over the pixels before the classifier."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = torch.nn.Conv2d(3, 16, 3, padding=1)
+        self.a = torch.nn.Conv2d(16, 16, 3, padding=1)
+        self.b = torch.nn.Conv2d(16, 8, 1)
+        self.bn = torch.nn.BatchNorm2d(24)
+        self.dw = torch.nn.Conv2d(24, 24, 3, padding=1, groups=24)
+        self.c = torch.nn.Conv2d(24, 16, 1)
+        self.fc = torch.nn.Linear(16, 10)
+        with torch.no_grad():
+            self.bn.running_mean.uniform_(-0.5, 0.5)
+            self.bn.running_var.uniform_(0.5, 2.0)
+            self.bn.weight.uniform_(0.5, 1.5)
+            self.bn.bias.uniform_(-0.5, 0.5)
+
+    def forward(self, x):
+        s = torch.relu(self.stem(x))
+        y = torch.cat([torch.relu(self.a(s)), self.b(s)], 1)
+        y = self.dw(torch.relu(self.bn(y)))
+        y = torch.relu(self.c(y) + s)
+        return self.fc(y.mean(dim=(2, 3)))
+
+
 class AudioFrontEnd(torch.nn.Module):
     """A wav2vec-style feature encoder: strided Conv1d layers over the
     waveform [N, 1, T], then a linear projection of each frame (a MatMul on
@@ -122,6 +157,8 @@ def build(name, size, generator):
     image = torch.randn(1, 3, side, side, generator=generator)
     if name == "constant-weights":
         return SmallCNN(), "input", image
+    if name == "branchy":
+        return Branchy(), "input", image
     if not callable(getattr(torchvision.models, name, None)):
         raise SystemExit(f"compare-torch.py: unknown model '{name}'")
     return getattr(torchvision.models, name)(weights=None), "input", image
@@ -213,6 +250,8 @@ def compare(name, args, work):
     label = f"{name} {args.size} {os.path.basename(args.target)}"
     if args.prune:
         label += f" {args.prune}"
+    if args.compile_arg:
+        label += " " + " ".join(args.compile_arg)
     input_file = os.path.join(work, name + ".input.npy")
     np.save(input_file, example.numpy())
     binary = os.path.join(work, name + ".spab")
@@ -220,7 +259,8 @@ def compare(name, args, work):
     report = os.path.join(work, name + ".report.json")
     error = (run_tool("spc-compile", [args.spc_compile, path,
                                       f"--target={args.target}", "-o", binary,
-                                      f"--report={report}"])
+                                      f"--report={report}"]
+                                     + args.compile_arg)
              or run_tool("spc-run", [args.spc_run, binary,
                                      f"--input={input_name}={input_file}",
                                      f"--output-dir={out_dir}"]))
@@ -239,11 +279,21 @@ def compare(name, args, work):
     if args.report:
         with open(report) as f:
             counts = {}
+            before, after = [], []
             for layer in json.load(f)["layers"]:
                 if "format" in layer:
                     counts[layer["format"]] = counts.get(layer["format"], 0) + 1
+                permutation = layer.get("channel_permutation")
+                if permutation:
+                    before.append(permutation["retained_before"])
+                    after.append(permutation["retained_after"])
         formats = ", formats " + " ".join(
             f"{k}={v}" for k, v in sorted(counts.items()))
+        if before:
+            gains = [a - b for a, b in zip(after, before)]
+            formats += (f", permuted {sum(g > 0 for g in gains)} of "
+                        f"{len(gains)} layers, mean retained "
+                        f"{np.mean(before):.4f} -> {np.mean(after):.4f}")
     return ok, (f"{label}: max abs error {abs_err:.3g}, max rel error "
                 f"{rel_err:.3g}, cosine {cosine:.6f}{formats}: "
                 f"{'PASS' if ok else 'FAIL'}")
@@ -265,6 +315,10 @@ def main():
     parser.add_argument("--prune", metavar="SPEC",
                         help="prune the weights in PyTorch first: nm:N:M or "
                         "unstructured:S")
+    parser.add_argument("--compile-arg", action="append", default=[],
+                        metavar="ARG",
+                        help="pass ARG to spc-compile (repeatable), e.g. "
+                        "--compile-arg=--permute-channels=nm:2:4")
     parser.add_argument("--report", action="store_true",
                         help="also print how many layers use each weight "
                         "format (from spc-compile --report)")

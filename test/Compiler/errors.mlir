@@ -36,7 +36,12 @@
 // RUN: not spc-compile %S/Inputs/matmul-tiny-target.onnxtxt --prune=nm:2:300 -o %t/p.spab --report=%t/p.json 2>&1 | FileCheck %s --check-prefix=PRUNE
 // RUN: not test -e %t/p.spab
 // RUN: not test -e %t/p.json
-// PRUNE: error: spa-prune mode 'nm:2:300': N:M needs 1 <= N <= M <= 256 (ISA §4.3)
+// PRUNE: error: spa-permute-channels pattern 'nm:2:300': N:M needs 1 <= N <= M <= 256 (ISA §4.3)
+// RUN: not spc-compile %S/Inputs/matmul-tiny-target.onnxtxt --prune=nm:2:300 --permute-channels=none -o %t/p.spab 2>&1 | FileCheck %s --check-prefix=PRUNE-ONLY
+// PRUNE-ONLY: error: spa-prune mode 'nm:2:300': N:M needs 1 <= N <= M <= 256 (ISA §4.3)
+// RUN: not spc-compile %S/Inputs/matmul-tiny-target.onnxtxt --permute-channels=unstructured:0.5 -o %t/p.spab 2>&1 | FileCheck %s --check-prefix=PERMUTE
+// RUN: not test -e %t/p.spab
+// PERMUTE: error: spa-permute-channels pattern 'unstructured:0.5': channel permutation is for N:M patterns (nm:N:M or none)
 // RUN: echo '{"mm": {"prune": "nm:2"}}' > %t/bad.json
 // RUN: not spc-compile %S/Inputs/matmul-tiny-target.onnxtxt --layer-overrides=%t/bad.json -o %t/q.spab 2>&1 | FileCheck %s --check-prefix=OVERRIDES
 // RUN: not test -e %t/q.spab

@@ -33,3 +33,13 @@
 // PRUNED90: resnet18 small high-sparsity unstructured:0.9: {{.*}}, formats {{.*}}csr={{[0-9]+}}: PASS
 // RUN: %python %spc_src/utils/compare-torch.py --spc-compile %spc_tools/spc-compile --spc-run %spc_tools/spc-run --size small --target dense-systolic --prune unstructured:0.9 --report --work %t/p90d resnet18 | FileCheck %s --check-prefix=PRUNED90D
 // PRUNED90D: resnet18 small dense-systolic unstructured:0.9: {{.*}}, formats bitmap=21: PASS
+
+// Channel permutation is function-preserving: each dense model compiled
+// with --permute-channels=nm:2:4 (permutation folded into the weights,
+// biases, BN parameters and embedding table, no pruning) still matches
+// PyTorch. branchy folds it through a concatenation, a batch normalization,
+// a depthwise convolution and a residual add.
+// RUN: %python %spc_src/utils/compare-torch.py --spc-compile %spc_tools/spc-compile --spc-run %spc_tools/spc-run --size small --target sparse-2of4 --compile-arg=--permute-channels=nm:2:4 --report --work %t/perm branchy resnet18 transformer | FileCheck %s --check-prefix=PERMUTED
+// PERMUTED: branchy small sparse-2of4 --permute-channels=nm:2:4: {{.*}}, permuted 4 of 4 layers, mean retained {{.*}}: PASS
+// PERMUTED: resnet18 small sparse-2of4 --permute-channels=nm:2:4: {{.*}}, permuted 20 of 20 layers, mean retained {{.*}}: PASS
+// PERMUTED: transformer small sparse-2of4 --permute-channels=nm:2:4: {{.*}}, permuted {{[1-9][0-9]*}} of {{[0-9]+}} layers, mean retained {{.*}}: PASS

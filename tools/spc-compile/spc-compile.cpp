@@ -72,6 +72,13 @@ static llvm::cl::opt<std::string> pruneSpec(
                    "or unstructured:S"),
     llvm::cl::value_desc("SPEC"), llvm::cl::init("none"),
     llvm::cl::cat(category));
+static llvm::cl::opt<std::string> permuteChannels(
+    "permute-channels",
+    llvm::cl::desc("Permute channels so that N:M pruning keeps more weight "
+                   "magnitude: auto (with --prune=nm:N:M or N:M overrides), "
+                   "none, or nm:N:M (function-preserving)"),
+    llvm::cl::value_desc("auto|none|nm:N:M"), llvm::cl::init("auto"),
+    llvm::cl::cat(category));
 static llvm::cl::opt<std::string> layerOverrides(
     "layer-overrides",
     llvm::cl::desc("JSON file of per-layer prune and format settings"),
@@ -124,6 +131,7 @@ static LogicalResult compile(MLIRContext &context) {
   pipeline.target = targetName;
   pipeline.report = reportFile;
   pipeline.prune = pruneSpec;
+  pipeline.permute = permuteChannels;
   pipeline.overrides = layerOverrides;
   buildCompilePipeline(pm, pipeline);
   if (failed(pm.run(*module)))

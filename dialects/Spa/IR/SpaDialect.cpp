@@ -25,7 +25,8 @@ LogicalResult SpaDialect::verifyOperationAttribute(Operation *op,
                                                    NamedAttribute attribute) {
   StringRef name = attribute.getName().getValue();
   if (name != kSparsityAttrName && name != kLayoutAttrName &&
-      name != kLayoutReasonAttrName && name != kPrunedAttrName)
+      name != kLayoutReasonAttrName && name != kPrunedAttrName &&
+      name != kPermutedAttrName)
     return op->emitError() << "unknown 'spa' attribute '" << name << "'";
   auto constant = dyn_cast<ConstantOp>(op);
   if (!constant)
@@ -42,6 +43,16 @@ LogicalResult SpaDialect::verifyOperationAttribute(Operation *op,
         !dict.getAs<FloatAttr>("error"))
       return op->emitError() << "'" << name
                              << "' must be {pattern = \"...\", error = F}";
+    return success();
+  }
+  if (name == kPermutedAttrName) {
+    auto dict = dyn_cast<DictionaryAttr>(attribute.getValue());
+    if (!dict || !dict.getAs<StringAttr>("pattern") ||
+        !dict.getAs<FloatAttr>("retained_before") ||
+        !dict.getAs<FloatAttr>("retained_after"))
+      return op->emitError() << "'" << name
+                             << "' must be {pattern = \"...\", "
+                                "retained_before = F, retained_after = F}";
     return success();
   }
   if (name == kLayoutAttrName) {

@@ -8,9 +8,15 @@
 
 #include "spc/Support/Sparsity.h"
 
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
+
+#include <cmath>
+#include <cstring>
+#include <limits>
 
 using namespace mlir;
 using namespace spc;
@@ -86,6 +92,52 @@ std::optional<GemmShape> spa::getGemmShape(Operation *op) {
     return g;
   }
   return std::nullopt;
+}
+
+std::optional<WeightValues> spa::readWeightValues(ElementsAttr attr) {
+  std::optional<RawConstantData> raw = getRawConstantData(attr);
+  if (!raw || raw->isSplat)
+    return std::nullopt;
+  Type type = attr.getElementType();
+  int64_t count = attr.getNumElements();
+  WeightValues values{std::vector<double>(count), type};
+  const char *bytes = raw->bytes.data();
+  for (int64_t i = 0; i < count; ++i) {
+    if (type.isF32()) {
+      float f;
+      std::memcpy(&f, bytes + 4 * i, 4);
+      values.v[i] = f;
+    } else if (type.isF64()) {
+      std::memcpy(&values.v[i], bytes + 8 * i, 8);
+    } else if (type.isInteger(8)) {
+      values.v[i] = type.isUnsignedInteger() ? double(uint8_t(bytes[i]))
+                                             : double(int8_t(bytes[i]));
+    } else {
+      return std::nullopt;
+    }
+  }
+  return values;
+}
+
+double spa::getMagnitude(double x) {
+  return std::isnan(x) ? std::numeric_limits<double>::infinity()
+                       : std::fabs(x);
+}
+
+void spa::setConstantData(ConstantOp constant, ArrayRef<char> bytes,
+                          StringRef suffix) {
+  auto type = cast<ShapedType>(constant.getType());
+  if (isa<DenseElementsAttr>(constant.getValue())) {
+    constant.setValueAttr(DenseElementsAttr::getFromRawBuffer(type, bytes));
+    return;
+  }
+  AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
+      bytes, alignof(uint64_t));
+  std::string name = "weight";
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(constant.getValue()))
+    name = resource.getRawHandle().getKey().str();
+  constant.setValueAttr(DenseResourceElementsAttr::get(
+      type, name + suffix.str(), std::move(blob)));
 }
 
 std::string PruneSpec::str() const {

@@ -20,6 +20,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace spc::spa {
 
@@ -54,6 +55,23 @@ struct PruneSpec {
 /// Parses a PruneSpec; the error text says what is accepted.
 mlir::FailureOr<PruneSpec> parsePruneSpec(llvm::StringRef text,
                                           std::string &error);
+
+/// A weight's values as doubles, and the element type to write them back in.
+struct WeightValues {
+  std::vector<double> v;
+  mlir::Type elementType;
+};
+/// Reads an f32, f64 or 8-bit integer constant that is not a splat.
+std::optional<WeightValues> readWeightValues(mlir::ElementsAttr attr);
+
+/// |x|, with NaN above every number (as STRUCT ranks it, ISA §4.6).
+double getMagnitude(double x);
+
+/// Gives `constant` the data `bytes` (its type's raw little-endian layout),
+/// in the same kind of attribute: an inline `dense` stays inline, and a
+/// resource blob becomes a new blob named after the old one plus `suffix`.
+void setConstantData(ConstantOp constant, llvm::ArrayRef<char> bytes,
+                     llvm::StringRef suffix);
 
 /// One layer's entry of the override file.
 struct LayerOverride {

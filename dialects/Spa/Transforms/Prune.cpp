@@ -9,13 +9,11 @@
 #include "LayoutUtils.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <limits>
 #include <numeric>
 
 namespace spc::spa {
@@ -29,40 +27,9 @@ using namespace spc::spa;
 
 namespace {
 
-/// The values of a weight as doubles, and how to write them back.
-struct Values {
-  std::vector<double> v;
-  Type elementType;
-};
-
-std::optional<Values> readValues(ElementsAttr attr) {
-  std::optional<RawConstantData> raw = getRawConstantData(attr);
-  if (!raw || raw->isSplat)
-    return std::nullopt;
-  Type type = attr.getElementType();
-  int64_t count = attr.getNumElements();
-  Values values{std::vector<double>(count), type};
-  const char *bytes = raw->bytes.data();
-  for (int64_t i = 0; i < count; ++i) {
-    if (type.isF32()) {
-      float f;
-      std::memcpy(&f, bytes + 4 * i, 4);
-      values.v[i] = f;
-    } else if (type.isF64()) {
-      std::memcpy(&values.v[i], bytes + 8 * i, 8);
-    } else if (type.isInteger(8)) {
-      values.v[i] = type.isUnsignedInteger() ? double(uint8_t(bytes[i]))
-                                             : double(int8_t(bytes[i]));
-    } else {
-      return std::nullopt;
-    }
-  }
-  return values;
-}
-
 /// Zeroes the entries of `keep` that are false; returns the bytes of the
 /// result in the element type.
-std::vector<char> writeValues(const Values &values,
+std::vector<char> writeValues(const WeightValues &values,
                               const std::vector<bool> &keep) {
   unsigned width = values.elementType.getIntOrFloatBitWidth() / 8;
   std::vector<char> bytes(values.v.size() * width);
@@ -78,12 +45,6 @@ std::vector<char> writeValues(const Values &values,
     }
   }
   return bytes;
-}
-
-/// |x|, with NaN above every number (as STRUCT ranks it, ISA §4.6).
-double magnitude(double x) {
-  return std::isnan(x) ? std::numeric_limits<double>::infinity()
-                       : std::fabs(x);
 }
 
 /// Which entries N:M magnitude pruning keeps: the N largest of every group
@@ -105,7 +66,7 @@ std::vector<bool> pruneNM(const std::vector<double> &v,
         for (int64_t e = g; e < std::min(g + m, extent); ++e)
           group.push_back((o * extent + e) * inner + i);
         llvm::sort(group, [&](int64_t a, int64_t b) {
-          double x = magnitude(v[a]), y = magnitude(v[b]);
+          double x = getMagnitude(v[a]), y = getMagnitude(v[b]);
           return x != y ? x > y : a < b;
         });
         for (int64_t j = 0; j < std::min<int64_t>(n, group.size()); ++j)
@@ -123,7 +84,7 @@ std::vector<bool> pruneUnstructured(const std::vector<double> &v,
   std::iota(order.begin(), order.end(), 0);
   size_t drop = size_t(std::llround(sparsity * double(v.size())));
   auto smaller = [&](int64_t a, int64_t b) {
-    double x = magnitude(v[a]), y = magnitude(v[b]);
+    double x = getMagnitude(v[a]), y = getMagnitude(v[b]);
     return x != y ? x < y : a < b;
   };
   std::vector<bool> keep(v.size(), true);
@@ -171,7 +132,7 @@ struct PrunePass : public spa::impl::SpaPruneBase<PrunePass> {
         spec = *it->second.prune;
       if (spec.kind == PruneSpec::Kind::None)
         return;
-      std::optional<Values> values = readValues(constant.getValue());
+      std::optional<WeightValues> values = readWeightValues(constant.getValue());
       if (!values)
         return;
       ArrayRef<int64_t> shape = constant.getType().getShape();
@@ -196,7 +157,7 @@ struct PrunePass : public spa::impl::SpaPruneBase<PrunePass> {
           removed += values->v[i] * values->v[i];
       }
       double relative = total > 0.0 ? std::sqrt(removed / total) : 0.0;
-      replaceData(constant, writeValues(*values, keep));
+      setConstantData(constant, writeValues(*values, keep), "_pruned");
       MLIRContext *ctx = &getContext();
       constant->setAttr(
           kPrunedAttrName,
@@ -218,24 +179,6 @@ struct PrunePass : public spa::impl::SpaPruneBase<PrunePass> {
           << "pruning is lossy: " << pruned << " weights pruned; the largest relative weight error is "
           << llvm::formatv("{0:f4}", worstError) << " (layer '" << worstLayer
           << "')";
-  }
-
-  /// Gives `constant` the data `bytes`, in the same kind of attribute: an
-  /// inline `dense` stays inline, a resource blob becomes a new blob.
-  void replaceData(ConstantOp constant, std::vector<char> bytes) {
-    auto type = cast<ShapedType>(constant.getType());
-    if (llvm::isa<DenseElementsAttr>(constant.getValue())) {
-      constant.setValueAttr(DenseElementsAttr::getFromRawBuffer(type, bytes));
-      return;
-    }
-    AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
-        ArrayRef<char>(bytes.data(), bytes.size()), alignof(uint64_t));
-    std::string name = "pruned";
-    if (auto resource =
-            dyn_cast<DenseResourceElementsAttr>(constant.getValue()))
-      name = resource.getRawHandle().getKey().str() + "_pruned";
-    constant.setValueAttr(
-        DenseResourceElementsAttr::get(type, name, std::move(blob)));
   }
 };
 

@@ -32,12 +32,18 @@ struct CompilePipelineOptions
       llvm::cl::desc("Prune weights first: nm:N:M, unstructured:S or none "
                      "(lossy)"),
       llvm::cl::init("none")};
+  Option<std::string> permute{
+      *this, "permute",
+      llvm::cl::desc("Permute channels for N:M pruning first: auto (for an "
+                     "nm:N:M prune or N:M overrides), none, or nm:N:M"),
+      llvm::cl::init("auto")};
   Option<std::string> overrides{
       *this, "overrides",
       llvm::cl::desc("JSON file of per-layer prune and format settings")};
 };
 
-/// canonicalize, spa-annotate-sparsity, convert-spa-to-spt.
+/// canonicalize, spa-permute-channels and spa-prune (when asked for),
+/// spa-annotate-sparsity, spa-select-formats, convert-spa-to-spt.
 void buildCompilePipeline(mlir::OpPassManager &pm,
                           const CompilePipelineOptions &options);
 

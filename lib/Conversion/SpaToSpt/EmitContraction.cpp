@@ -2299,7 +2299,8 @@ double getDensity(const PackedWeights *packed) {
 
 /// Adds how the layer's constant weight W[N][K] is stored to its report
 /// entry: format, engine, density, dense and stored bytes, and what the
-/// layout passes recorded (why the format, how it was pruned).
+/// layout passes recorded (why the format, how it was pruned, what the
+/// channel permutation kept).
 void noteWeights(Emitter &emitter, Value weight, const PackedWeights *packed,
                  int64_t N, int64_t K, DType dtype) {
   auto constant = weight.getDefiningOp<spa::ConstantOp>();
@@ -2351,6 +2352,17 @@ void noteWeights(Emitter &emitter, Value weight, const PackedWeights *packed,
       notes["pruned"] = pattern.getValue();
     if (auto error = pruned.getAs<FloatAttr>("error"))
       notes["prune_error"] = error.getValueAsDouble();
+  }
+  if (auto permuted =
+          constant->getAttrOfType<DictionaryAttr>(spa::kPermutedAttrName)) {
+    llvm::json::Object permutation;
+    for (NamedAttribute field : permuted) {
+      if (auto text = dyn_cast<StringAttr>(field.getValue()))
+        permutation[field.getName().getValue()] = text.getValue();
+      else if (auto number = dyn_cast<FloatAttr>(field.getValue()))
+        permutation[field.getName().getValue()] = number.getValueAsDouble();
+    }
+    notes["channel_permutation"] = std::move(permutation);
   }
 }
 

@@ -19,6 +19,20 @@ void spc::buildCompilePipeline(OpPassManager &pm,
                                const CompilePipelineOptions &options) {
   OpPassManager &func = pm.nest<func::FuncOp>();
   func.addPass(createCanonicalizerPass());
+  // Channel permutation serves N:M pruning, so "auto" runs it before an
+  // N:M prune of the whole model, or of the layers the overrides name.
+  StringRef prune = options.prune;
+  spa::SpaPermuteChannelsOptions permute;
+  permute.overrides = options.overrides;
+  bool runPermute = options.permute != "none";
+  if (options.permute == "auto") {
+    runPermute = prune.starts_with("nm:") || !options.overrides.empty();
+    permute.pattern = prune.starts_with("nm:") ? prune.str() : "none";
+  } else {
+    permute.pattern = options.permute;
+  }
+  if (runPermute)
+    func.addPass(spa::createSpaPermuteChannels(permute));
   if (options.prune != "none" || !options.overrides.empty())
     func.addPass(spa::createSpaPrune({options.prune, options.overrides}));
   func.addPass(spa::createSpaAnnotateSparsity());

@@ -43,6 +43,10 @@ namespace spc::spa {
 inline constexpr llvm::StringLiteral kSparsityAttrName = "spa.sparsity";
 /// Set by `spa-prune` on the weights it pruned: `{pattern, error}`.
 inline constexpr llvm::StringLiteral kPrunedAttrName = "spa.pruned";
+/// Set by `spa-permute-channels` on consumer weights: `{pattern,
+/// retained_before, retained_after}` and, when the channels could not move,
+/// `reason`.
+inline constexpr llvm::StringLiteral kPermutedAttrName = "spa.permuted";
 /// Set by `spa-select-formats`: the `#spa.encoding` a weight is stored in,
 /// and why.
 inline constexpr llvm::StringLiteral kLayoutAttrName = "spa.layout";

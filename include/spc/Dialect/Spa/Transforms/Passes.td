@@ -64,6 +64,94 @@ def SpaAnnotateSparsity : Pass<"spa-annotate-sparsity"> {
   ];
 }
 
+def SpaPermuteChannels : Pass<"spa-permute-channels"> {
+  let summary = "Permute input channels so that N:M pruning keeps more magnitude";
+  let description = [{
+    Channel permutation for N:M sparsity (Pool & Yu, NeurIPS 2021), run
+    before `spa-prune`. N:M pruning keeps the N largest of every M
+    consecutive input channels; reordering the channels first decides which
+    channels compete, and a good order keeps noticeably more of the
+    weight's magnitude. The permutation is folded into the constants, so
+    the model computes the same function and nothing extra runs at
+    inference.
+
+    The pass groups tensors into *channel spaces*: the tensors whose
+    channels must move together. A space starts at the input of a
+    contraction whose weight is to be pruned N:M and grows through
+
+    * element-wise ops (unary, binary with broadcasting, `prelu`, `select`,
+      `cast`), `batch_norm`, `layer_norm`, `softmax`, pooling, `resize`,
+      reductions over other axes, `transpose`, `reshape`s that only add or
+      drop unit dimensions, `slice`/`pad` that leave the channel axis
+      whole, `concat` along another axis, and depthwise convolutions;
+    * their constant operands (biases, BN statistics, LayerNorm scales,
+      embedding tables), which are permuted along the channel axis;
+    * the *producers*, the convolutions, matmuls and gemms whose output
+      channels are the space's channels: their weight rows and biases are
+      permuted;
+    * the *consumers*, the contractions that reduce the channels: their
+      weight's input-channel dimension is permuted. A reduction over the
+      whole channel axis is invariant and ends the space there.
+
+    A `concat` along the channel axis gives a space whose order is the
+    concatenation of its inputs' orders, each permuted by its own space;
+    its consumers' groups count towards each input. Its blocks must be
+    multiples of M.
+
+    A space that reaches anything else cannot be permuted and stays as it
+    is, with a remark naming its layers and the reason: a model input or
+    output, a grouped convolution, a weight computed at run time, a
+    reshape that splits the channels (attention heads), a slice of the
+    channels, quantization, and so on.
+
+    For each space, the consumers to be pruned N:M (`pattern`, or the
+    `"prune"` of the layer in `overrides`) whose input channels M divides
+    form the objective: the sum over them of the fraction of |W| kept by
+    N:M pruning, with groups along the input channels for every output
+    channel and filter tap. The search is Pool & Yu's channel swaps: every
+    pair of groups, in a seeded order, exchanges the two channels that gain
+    most, until a sweep gains nothing or `budget` million row evaluations
+    are spent. Consumers with another pattern are permuted with their space
+    but not optimized for.
+
+    Every consumer weight gets `spa.permuted = {pattern, retained_before,
+    retained_after}` (plus `reason` when its space could not move): the
+    fraction of its magnitude N:M pruning keeps without and with the
+    permutation. `spc-compile --report` lists it per layer.
+
+    Before (`pattern=nm:2:4`): the consumer's first row keeps 9+9 of
+    channels 0-3 and 1+1 of channels 4-7.
+
+    ```mlir
+    %y = spa.conv2d %x, %w1, %b1 : ... -> tensor<1x8x4x4xf32>
+    %r = spa.relu %y : tensor<1x8x4x4xf32>
+    %z = spa.conv2d %r, %w2 : (tensor<1x8x4x4xf32>, tensor<2x8x1x1xf32>) -> ...
+    ```
+
+    After: `%w1`'s rows, `%b1` and `%w2`'s columns are all reordered by
+    the same permutation, which puts two large channels in each group.
+  }];
+  let options = [
+    Option<"pattern", "pattern", "std::string", /*default=*/"\"none\"",
+           "nm:N:M to optimize for, or none (only layers the overrides prune "
+           "N:M)">,
+    Option<"overrides", "overrides", "std::string", /*default=*/"",
+           "JSON file of per-layer settings (see spa-prune)">,
+    Option<"budget", "budget", "unsigned", /*default=*/"64",
+           "Row evaluations per channel space, in millions">
+  ];
+  let dependentDialects = ["::spc::spa::SpaDialect"];
+  let statistics = [
+    Statistic<"numSpaces", "num-spaces",
+              "Channel spaces with a consumer to be pruned N:M">,
+    Statistic<"numPermuted", "num-permuted", "Channel spaces permuted">,
+    Statistic<"numPinned", "num-pinned",
+              "Channel spaces that cannot be permuted">,
+    Statistic<"numSwaps", "num-swaps", "Channel swaps applied">,
+    Statistic<"numConstants", "num-constants", "Constants permuted">
+  ];
+}
+
 def SpaPrune : Pass<"spa-prune"> {
   let summary = "Prune dense constant weights to N:M or unstructured sparsity";
   let description = [{
