@@ -262,10 +262,14 @@ public:
   uint64_t capacity(Buffer b) const { return emitter.getCapacity(b); }
   uint64_t budget(Buffer b) const { return emitter.getTileBudget(b); }
 
-  /// `bytes` of `buffer` that overlap no pinned range.
+  /// `bytes` of `buffer` that overlap no pinned range. When there is no
+  /// such room, sets `overflowed` (the plan does not fit) and returns 0.
   uint32_t alloc(Buffer buffer, uint64_t bytes) {
     bytes = std::max<uint64_t>(bytes, 1);
-    assert(bytes <= capacity(buffer) && "tile larger than its scratchpad");
+    if (bytes > capacity(buffer)) {
+      overflowed = true;
+      return 0;
+    }
     for (int attempt = 0; attempt < 64; ++attempt) {
       uint32_t addr =
           dry ? simulateAlloc(buffer, bytes) : emitter.alloc(buffer, bytes);
@@ -291,8 +295,12 @@ public:
       });
       return addr;
     }
-    llvm::report_fatal_error("pinned ranges leave no room in the scratchpad");
+    overflowed = true;
+    return 0;
   }
+
+  /// Set when an allocation found no room: what was emitted is unusable.
+  bool overflowed = false;
 
   /// Keeps [addr, addr + bytes) of `buffer` from being allocated again until
   /// `unpin`.
@@ -667,9 +675,11 @@ struct GemmProblem {
   /// The share of the acc tile budget one accumulator tile may take (the
   /// rest holds what `finish` loads next to it).
   int64_t accShare = 1;
-  /// M tiles of at most `mCap` rows for K tiles of `kt`; empty when none
-  /// fits.
-  std::function<SmallVector<MTile>(int64_t mCap, int64_t kt, int64_t nt)> tileM;
+  /// M tiles of at most `mCap` rows for the plan's K tiles (`kTiles`, as
+  /// splitK gives them) and W tiles of `nt` rows; empty when none fits.
+  std::function<SmallVector<MTile>(
+      int64_t mCap, ArrayRef<std::pair<int64_t, int64_t>> kTiles, int64_t nt)>
+      tileM;
   /// Fills the A tile [tile.rows][kt] (row stride `ld`) at `addr` in act.
   std::function<void(Out &, const MTile &, int64_t k0, int64_t kt,
                      uint32_t addr, int64_t ld)>
@@ -931,11 +941,12 @@ isa::Opcode setPackedOperands(const GemmProblem &p, isa::Gemm &g, int64_t n0,
 /// fit (the plan is then unusable).
 bool runGemm(Out &out, const GemmProblem &p, const Plan &plan) {
   unsigned es = isa::elementSize(p.dtype);
-  SmallVector<MTile> mTiles = p.tileM(plan.mCap, plan.kt, plan.nt);
+  out.overflowed = false;
+  auto kTiles = splitK(out.target, p, plan);
+  SmallVector<MTile> mTiles = p.tileM(plan.mCap, kTiles, plan.nt);
   if (mTiles.empty())
     return false;
   auto nTiles = splitRange(p.N, plan.nt);
-  auto kTiles = splitK(out.target, p, plan);
   if (p.packed)
     for (auto [n0, nt] : nTiles)
       for (auto [k0, kt] : kTiles)
@@ -1073,7 +1084,7 @@ bool runGemm(Out &out, const GemmProblem &p, const Plan &plan) {
       out.unpin(Buffer::Acc, acc);
     }
   }
-  return true;
+  return !out.overflowed;
 }
 
 /// Tile counts to try along a dimension of `total` split into multiples of
@@ -1244,8 +1255,8 @@ std::optional<Choice> choosePlan(Emitter &emitter, Operation *op,
   size_t seq = 0;
   for (size_t i = 0; i < problems.size(); ++i)
     for (const Plan &plan : plans[i]) {
-      SmallVector<MTile> mTiles =
-          problems[i]->tileM(plan.mCap, plan.kt, plan.nt);
+      SmallVector<MTile> mTiles = problems[i]->tileM(
+          plan.mCap, splitK(t, *problems[i], plan), plan.nt);
       std::optional<uint64_t> bound =
           matrixBound(t, *problems[i], plan, mTiles);
       if (!bound)
@@ -1643,16 +1654,18 @@ GemmProblem makeConvProblem(const ConvLayer &layer, const ConvGemm &g,
   p.K = g.getK();
   unsigned es = isa::elementSize(g.dtype);
   int64_t patchBudget = layer.emitter.getTileBudget(g.patchBuffer);
-  p.tileM = [&g, es, patchBudget](int64_t mCap, int64_t kt, int64_t nt) {
+  p.tileM = [&g, es, patchBudget](
+                int64_t mCap, ArrayRef<std::pair<int64_t, int64_t>> kTiles,
+                int64_t nt) {
     if (!g.explicitIm2col)
       return tileGrid(g.mh, g.mw, mCap);
-    // Shrink until the patch fits next to the tile of its buffer.
+    // Shrink until the patch of every K tile fits next to the tile of its
+    // buffer.
     for (int64_t cap = mCap; cap >= 1;) {
       SmallVector<MTile> tiles = tileGrid(g.mh, g.mw, cap);
       int64_t worst = 0;
       for (const MTile &t : tiles)
-        for (int64_t k0 = 0; k0 < g.getK(); k0 += kt) {
-          int64_t k = std::min(kt, g.getK() - k0);
+        for (auto [k0, k] : kTiles) {
           int64_t other = g.patchBuffer == Buffer::Act   ? t.rows * k * es
                           : g.patchBuffer == Buffer::Wgt ? nt * k * es
                                                          : t.rows * nt * 4;
@@ -1685,14 +1698,11 @@ GemmProblem makeConvProblem(const ConvLayer &layer, const ConvGemm &g,
   return p;
 }
 
-/// The strategies of a convolution GEMM: direct im2col, and (for
-/// channel-major K) explicit im2col with the patch in each scratchpad.
+/// The strategies of a convolution GEMM: direct im2col, and explicit
+/// im2col with the patch in each scratchpad. (In tap-major order a K tile
+/// that straddles two taps reads every input channel of the patch; the
+/// plan's M tiles shrink until it fits.)
 SmallVector<ConvGemm, 4> getVariants(const ConvGemm &base) {
-  // In tap-major order a K tile that straddles two taps reads every input
-  // channel of the patch: explicit im2col would load whole patches per
-  // tile, so only direct im2col runs tap-major.
-  if (base.tapMajor)
-    return {base};
   SmallVector<ConvGemm, 4> variants(4, base);
   Buffer buffers[3] = {Buffer::Act, Buffer::Acc, Buffer::Wgt};
   for (int i = 0; i < 3; ++i) {
@@ -2757,7 +2767,8 @@ GemmProblem makeMatrixProblem(const Layer &layer, const MatrixGemm &mg) {
   p.M = mg.M, p.N = mg.N, p.K = mg.K;
   bool fullC = mg.c && mg.c->strides[0] != 0 && mg.c->strides[1] != 0;
   p.accShare = fullC || layer.needsScratch() ? 2 : 1;
-  p.tileM = [&mg](int64_t mCap, int64_t, int64_t) {
+  p.tileM = [&mg](int64_t mCap, ArrayRef<std::pair<int64_t, int64_t>>,
+                  int64_t) {
     return tileRows(mg.M, mCap);
   };
   unsigned es = isa::elementSize(mg.dtype);
