@@ -246,3 +246,13 @@ FailureOr<Overrides> spa::readOverrides(StringRef path, std::string &error) {
   }
   return overrides;
 }
+
+FailureOr<Overrides> spa::loadOverrides(Operation *op, StringRef path) {
+  if (path.empty())
+    return Overrides();
+  std::string error;
+  FailureOr<Overrides> read = readOverrides(path, error);
+  if (failed(read))
+    op->emitError() << error;
+  return read;
+}

@@ -86,6 +86,11 @@ using Overrides = llvm::StringMap<LayerOverride>;
 mlir::FailureOr<Overrides> readOverrides(llvm::StringRef path,
                                          std::string &error);
 
+/// The override file of a pass option: empty for an empty path; a file that
+/// cannot be read is an error reported on `op`.
+mlir::FailureOr<Overrides> loadOverrides(mlir::Operation *op,
+                                         llvm::StringRef path);
+
 } // namespace spc::spa
 
 #endif // SPC_DIALECTS_SPA_TRANSFORMS_LAYOUTUTILS_H

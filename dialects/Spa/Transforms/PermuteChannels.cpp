@@ -22,6 +22,7 @@
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cstring>
@@ -289,18 +290,15 @@ private:
         return pin(s, name + " changes the channel axis");
       return linkAll(axis);
     }
-    if (auto reduce = dyn_cast<ReduceMeanOp>(op))
-      return visitReduce(s, op, reduce.getAxes(), reduce.getKeepdims(),
-                         operand, axis, worklist);
-    if (auto reduce = dyn_cast<ReduceSumOp>(op))
-      return visitReduce(s, op, reduce.getAxes(), reduce.getKeepdims(),
-                         operand, axis, worklist);
-    if (auto reduce = dyn_cast<ReduceMaxOp>(op))
-      return visitReduce(s, op, reduce.getAxes(), reduce.getKeepdims(),
-                         operand, axis, worklist);
-    if (auto reduce = dyn_cast<ReduceMinOp>(op))
-      return visitReduce(s, op, reduce.getAxes(), reduce.getKeepdims(),
-                         operand, axis, worklist);
+    if (isa<ReduceMeanOp, ReduceSumOp, ReduceMaxOp, ReduceMinOp>(op)) {
+      llvm::TypeSwitch<Operation *>(op)
+          .Case<ReduceMeanOp, ReduceSumOp, ReduceMaxOp, ReduceMinOp>(
+              [&](auto reduce) {
+                visitReduce(s, op, reduce.getAxes(), reduce.getKeepdims(),
+                            operand, axis, worklist);
+              });
+      return;
+    }
     if (auto transpose = dyn_cast<TransposeOp>(op)) {
       ArrayRef<int64_t> perm = transpose.getPerm();
       int64_t inputAxis = operand ? axis : perm[axis];
@@ -530,15 +528,10 @@ struct PermuteChannelsPass
           << "': channel permutation is for N:M patterns (nm:N:M or none)";
       return signalPassFailure();
     }
-    Overrides layers;
-    if (!overrides.empty()) {
-      FailureOr<Overrides> read = readOverrides(overrides, error);
-      if (failed(read)) {
-        getOperation()->emitError() << error;
-        return signalPassFailure();
-      }
-      layers = std::move(*read);
-    }
+    FailureOr<Overrides> read = loadOverrides(getOperation(), overrides);
+    if (failed(read))
+      return signalPassFailure();
+    Overrides layers = std::move(*read);
     auto patternOf = [&](Operation *op) -> std::optional<PruneSpec> {
       PruneSpec spec = *global;
       if (auto it = layers.find(getNodeName(op));

@@ -107,15 +107,10 @@ struct PrunePass : public spa::impl::SpaPruneBase<PrunePass> {
       getOperation()->emitError() << "spa-prune mode " << error;
       return signalPassFailure();
     }
-    Overrides layers;
-    if (!overrides.empty()) {
-      FailureOr<Overrides> read = readOverrides(overrides, error);
-      if (failed(read)) {
-        getOperation()->emitError() << error;
-        return signalPassFailure();
-      }
-      layers = std::move(*read);
-    }
+    FailureOr<Overrides> read = loadOverrides(getOperation(), overrides);
+    if (failed(read))
+      return signalPassFailure();
+    Overrides layers = std::move(*read);
 
     double worstError = -1.0;
     std::string worstLayer;

@@ -110,15 +110,10 @@ struct SelectFormatsPass
       return signalPassFailure();
     }
     target = std::move(*loaded);
-    if (!overrides.empty()) {
-      std::string error;
-      FailureOr<Overrides> read = readOverrides(overrides, error);
-      if (failed(read)) {
-        getOperation()->emitError() << error;
-        return signalPassFailure();
-      }
-      layers = std::move(*read);
-    }
+    FailureOr<Overrides> read = loadOverrides(getOperation(), overrides);
+    if (failed(read))
+      return signalPassFailure();
+    layers = std::move(*read);
     WalkResult result = getOperation()->walk([&](ConstantOp constant) {
       return select(constant);
     });
