@@ -140,7 +140,8 @@ public:
         int64_t length = dimOf(input, axis);
         auto it = assignment.find(input);
         if (it == assignment.end() || it->second.second != axis)
-          pin(d, "a concatenated block carries its channels on another axis");
+          pin(d, "a concatenated block is a constant or has its channels on "
+                 "another axis");
         else
           result.segments.push_back(
               {assignment.lookup(input).first, offset, length});
