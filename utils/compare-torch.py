@@ -67,6 +67,16 @@ TOKENS = {"small": 16, "full": 128}
 AUDIO_SAMPLES = {"small": 16000, "full": 160000}
 
 
+def randomize_batch_norm(bn):
+    """Random statistics and affine parameters, so that a batch
+    normalization is not the identity."""
+    with torch.no_grad():
+        bn.running_mean.uniform_(-0.5, 0.5)
+        bn.running_var.uniform_(0.5, 2.0)
+        bn.weight.uniform_(0.5, 1.5)
+        bn.bias.uniform_(-0.5, 0.5)
+
+
 class SmallCNN(torch.nn.Module):
     """Two convolutions (the first with a batch normalization whose
     statistics are random, not the identity), global average pooling and a
@@ -80,11 +90,7 @@ class SmallCNN(torch.nn.Module):
         self.bn1 = torch.nn.BatchNorm2d(16)
         self.conv2 = torch.nn.Conv2d(16, 32, 3, stride=2, padding=1)
         self.fc = torch.nn.Linear(32, 10)
-        with torch.no_grad():
-            self.bn1.running_mean.uniform_(-0.5, 0.5)
-            self.bn1.running_var.uniform_(0.5, 2.0)
-            self.bn1.weight.uniform_(0.5, 1.5)
-            self.bn1.bias.uniform_(-0.5, 0.5)
+        randomize_batch_norm(self.bn1)
 
     def forward(self, x):
         if self.nhwc:
@@ -109,11 +115,7 @@ class Branchy(torch.nn.Module):
         self.dw = torch.nn.Conv2d(24, 24, 3, padding=1, groups=24)
         self.c = torch.nn.Conv2d(24, 16, 1)
         self.fc = torch.nn.Linear(16, 10)
-        with torch.no_grad():
-            self.bn.running_mean.uniform_(-0.5, 0.5)
-            self.bn.running_var.uniform_(0.5, 2.0)
-            self.bn.weight.uniform_(0.5, 1.5)
-            self.bn.bias.uniform_(-0.5, 0.5)
+        randomize_batch_norm(self.bn)
 
     def forward(self, x):
         s = torch.relu(self.stem(x))

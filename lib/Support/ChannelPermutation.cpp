@@ -6,7 +6,6 @@
 
 #include "spc/Support/ChannelPermutation.h"
 
-#include "llvm/ADT/STLExtras.h"
 
 #include <algorithm>
 #include <cassert>
