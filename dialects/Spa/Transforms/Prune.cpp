@@ -8,6 +8,8 @@
 
 #include "LayoutUtils.h"
 
+#include "spc/Support/Tasd.h"
+
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -45,34 +47,6 @@ std::vector<char> writeValues(const WeightValues &values,
     }
   }
   return bytes;
-}
-
-/// Which entries N:M magnitude pruning keeps: the N largest of every group
-/// of M along `dim` (ties keep the lower index).
-std::vector<bool> pruneNM(const std::vector<double> &v,
-                          ArrayRef<int64_t> shape, int64_t dim, int64_t n,
-                          int64_t m) {
-  int64_t outer = 1, inner = 1, extent = shape[dim];
-  for (int64_t d = 0; d < dim; ++d)
-    outer *= shape[d];
-  for (int64_t d = dim + 1; d < int64_t(shape.size()); ++d)
-    inner *= shape[d];
-  std::vector<bool> keep(v.size(), false);
-  SmallVector<int64_t> group;
-  for (int64_t o = 0; o < outer; ++o)
-    for (int64_t i = 0; i < inner; ++i)
-      for (int64_t g = 0; g < extent; g += m) {
-        group.clear();
-        for (int64_t e = g; e < std::min(g + m, extent); ++e)
-          group.push_back((o * extent + e) * inner + i);
-        llvm::sort(group, [&](int64_t a, int64_t b) {
-          double x = getMagnitude(v[a]), y = getMagnitude(v[b]);
-          return x != y ? x > y : a < b;
-        });
-        for (int64_t j = 0; j < std::min<int64_t>(n, group.size()); ++j)
-          keep[group[j]] = true;
-      }
-  return keep;
 }
 
 /// Which entries unstructured magnitude pruning to `sparsity` keeps: all but
@@ -141,7 +115,12 @@ struct PrunePass : public spa::impl::SpaPruneBase<PrunePass> {
               << shape[**dim] << ") is not a multiple of " << spec.m;
           return;
         }
-        keep = pruneNM(values->v, shape, **dim, spec.n, spec.m);
+        // N:M magnitude pruning is a one-term TASD series.
+        std::vector<int8_t> terms = tasd::decompose(
+            values->v, shape, **dim, {NMPattern{spec.n, spec.m}});
+        keep.resize(terms.size());
+        for (size_t i = 0; i < terms.size(); ++i)
+          keep[i] = terms[i] >= 0;
       } else {
         keep = pruneUnstructured(values->v, spec.sparsity);
       }
