@@ -14,6 +14,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "spc/Compiler/TasdCalibration.h"
 #include "spc/Conversion/Pipeline.h"
 #include "spc/Import/ONNX/ImportONNX.h"
 #include "spc/InitAllDialects.h"
@@ -27,6 +28,9 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/Timing.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
@@ -83,10 +87,130 @@ static llvm::cl::opt<std::string> layerOverrides(
     "layer-overrides",
     llvm::cl::desc("JSON file of per-layer prune and format settings"),
     llvm::cl::value_desc("FILE.json"), llvm::cl::cat(category));
+static llvm::cl::opt<std::string> tasdMode(
+    "tasd",
+    llvm::cl::desc("TASD decomposition (lossy): none, search (per-layer "
+                   "search under an error budget, checked end to end on "
+                   "calibration inputs), or a configuration file saved by "
+                   "--tasd-config-out"),
+    llvm::cl::value_desc("none|search|FILE.json"), llvm::cl::init("none"),
+    llvm::cl::cat(category));
+static llvm::cl::opt<std::string> tasdActivations(
+    "tasd-activations",
+    llvm::cl::desc("Also structure activations at run time (TASD-A): auto "
+                   "(the target's densest N:M of at most 1/2), N:M or none"),
+    llvm::cl::value_desc("auto|N:M|none"), llvm::cl::init("none"),
+    llvm::cl::ValueOptional, llvm::cl::cat(category));
+static llvm::cl::opt<double> tasdMaxError(
+    "tasd-max-error",
+    llvm::cl::desc("Largest relative weight error of a layer (default 0.1)"),
+    llvm::cl::init(0.1), llvm::cl::cat(category));
+static llvm::cl::opt<unsigned>
+    tasdMaxTerms("tasd-max-terms",
+                 llvm::cl::desc("Longest weight series (default 2)"),
+                 llvm::cl::init(2), llvm::cl::cat(category));
+static llvm::cl::opt<double> tasdMinCosine(
+    "tasd-min-cosine",
+    llvm::cl::desc("Least output cosine similarity to the model without "
+                   "TASD on the calibration inputs (default 0.99)"),
+    llvm::cl::init(0.99), llvm::cl::cat(category));
+static llvm::cl::opt<double> tasdMinTop1(
+    "tasd-min-top1",
+    llvm::cl::desc("Least top-1 agreement with the model without TASD, for "
+                   "2-D outputs (default 1)"),
+    llvm::cl::init(1.0), llvm::cl::cat(category));
+static llvm::cl::list<std::string> tasdCalibration(
+    "tasd-calibration",
+    llvm::cl::desc("A calibration input (repeatable; the k-th file of each "
+                   "name is the k-th set); default: seeded random inputs"),
+    llvm::cl::value_desc("NAME=FILE.npy"), llvm::cl::cat(category));
+static llvm::cl::opt<unsigned> tasdSamples(
+    "tasd-samples",
+    llvm::cl::desc("Seeded random calibration inputs when none are given "
+                   "(default 2)"),
+    llvm::cl::init(2), llvm::cl::cat(category));
+static llvm::cl::opt<std::string> tasdConfigOut(
+    "tasd-config-out",
+    llvm::cl::desc("Write the TASD configuration kept, for --tasd=FILE"),
+    llvm::cl::value_desc("FILE.json"), llvm::cl::cat(category));
 static llvm::cl::opt<bool>
     noChecker("onnx-no-checker",
               llvm::cl::desc("Skip the ONNX checker before importing"),
               llvm::cl::init(false), llvm::cl::cat(category));
+
+/// TASD's end-to-end check (spc/Compiler/TasdCalibration.h): the budget
+/// and activation pattern whose outputs on the calibration inputs meet
+/// --tasd-min-cosine and --tasd-min-top1.
+static FailureOr<TasdCalibrationResult>
+runTasdCalibration(ModuleOp module, const CompilePipelineOptions &pipeline,
+                   TimingScope &timing) {
+  TimingScope scope = timing.nest("TASD search and calibration");
+  TasdCalibrationOptions calibration;
+  calibration.minCosine = tasdMinCosine;
+  calibration.minTop1 = tasdMinTop1;
+  calibration.samples = tasdSamples;
+  llvm::Expected<std::vector<std::map<std::string, emu::HostTensor>>> inputs =
+      readCalibrationInputs(tasdCalibration);
+  if (!inputs) {
+    llvm::errs() << "error: " << llvm::toString(inputs.takeError()) << "\n";
+    return failure();
+  }
+  calibration.inputs = std::move(*inputs);
+  llvm::SmallString<128> configFile;
+  if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
+          "spc-tasd", "json", configFile)) {
+    llvm::errs() << "error: cannot create a temporary file: " << ec.message()
+                 << "\n";
+    return failure();
+  }
+  // The kept configuration is applied by the final compile, then removed.
+  static llvm::FileRemover remover;
+  remover.setFile(configFile);
+  return calibrateTasd(module, pipeline, calibration, configFile,
+                       llvm::errs());
+}
+
+/// Adds the whole-model TASD figures to the compile report.
+static LogicalResult addTasdToReport(const TasdCalibrationResult &tasd) {
+  auto buffer = llvm::MemoryBuffer::getFile(reportFile);
+  llvm::Expected<llvm::json::Value> report =
+      buffer ? llvm::json::parse((*buffer)->getBuffer())
+             : llvm::Expected<llvm::json::Value>(
+                   llvm::errorCodeToError(buffer.getError()));
+  if (!report || !report->getAsObject()) {
+    llvm::errs() << "error: cannot read back the report '" << reportFile
+                 << "'\n";
+    if (!report)
+      llvm::consumeError(report.takeError());
+    return failure();
+  }
+  double refEDP = double(tasd.referenceCycles) * tasd.referenceEnergyPJ;
+  double edp = double(tasd.cycles) * tasd.energyPJ;
+  llvm::json::Object summary{
+      {"max_error", tasd.maxError},
+      {"activations", tasd.activations},
+      {"calibration_cosine", tasd.cosine},
+      {"attempts", int64_t(tasd.attempts)},
+      {"reference", llvm::json::Object{{"cycles", int64_t(tasd.referenceCycles)},
+                                       {"energy_pj", tasd.referenceEnergyPJ},
+                                       {"edp", refEDP}}},
+      {"emulated", llvm::json::Object{{"cycles", int64_t(tasd.cycles)},
+                                      {"energy_pj", tasd.energyPJ},
+                                      {"edp", edp}}},
+      {"edp_reduction", refEDP > 0.0 ? 1.0 - edp / refEDP : 0.0}};
+  if (tasd.top1 >= 0.0)
+    summary["calibration_top1"] = tasd.top1;
+  (*report->getAsObject())["tasd"] = std::move(summary);
+  std::string error;
+  auto output = openOutputFile(reportFile, &error);
+  if (!output) {
+    llvm::errs() << "error: " << error << "\n";
+    return failure();
+  }
+  output->os() << llvm::formatv("{0:2}", *report) << "\n";
+  output->keep();
+  return success();
+}
 
 static LogicalResult compile(MLIRContext &context) {
   ONNXImportOptions options;
@@ -133,8 +257,29 @@ static LogicalResult compile(MLIRContext &context) {
   pipeline.prune = pruneSpec;
   pipeline.permute = permuteChannels;
   pipeline.overrides = layerOverrides;
+  std::optional<TasdCalibrationResult> tasd;
+  if (tasdMode != "none") {
+    pipeline.tasd = tasdMode;
+    pipeline.tasdMaxError = tasdMaxError;
+    pipeline.tasdMaxTerms = tasdMaxTerms;
+    // A bare --tasd-activations means auto.
+    pipeline.tasdActivations =
+        tasdActivations.empty() ? "auto" : tasdActivations.getValue();
+    FailureOr<TasdCalibrationResult> calibrated =
+        runTasdCalibration(*module, pipeline, timing);
+    if (failed(calibrated))
+      return failure();
+    tasd = std::move(*calibrated);
+    // The final compile applies the configuration kept, without searching.
+    pipeline.tasd = tasd->configFile;
+    pipeline.tasdMaxError = tasd->maxError;
+    pipeline.tasdActivations = tasd->activations;
+    pipeline.tasdOutput = tasdConfigOut;
+  }
   buildCompilePipeline(pm, pipeline);
   if (failed(pm.run(*module)))
+    return failure();
+  if (tasd && !reportFile.empty() && failed(addTasdToReport(*tasd)))
     return failure();
 
   auto program = *module->getOps<spt::ProgramOp>().begin();

@@ -6,10 +6,51 @@
 
 #include "spc/Dialect/Spa/IR/Spa.h"
 
+#include "spc/Support/Tasd.h"
+
 #include "mlir/IR/Builders.h"
 
 using namespace mlir;
+using namespace spc;
 using namespace spc::spa;
+
+/// `spa.tasd_config` and `spa.tasd_act` annotate contractions.
+static LogicalResult verifyTasdAttribute(Operation *op,
+                                         NamedAttribute attribute) {
+  StringRef name = attribute.getName().getValue();
+  if (!isa<Conv2DOp, MatMulOp, GemmOp>(op))
+    return op->emitError() << "'" << name
+                           << "' annotates only spa.conv2d, spa.matmul and "
+                              "spa.gemm";
+  if (name == kTasdActAttrName) {
+    auto encoding = dyn_cast<SparseEncodingAttr>(attribute.getValue());
+    if (!encoding || encoding.getFormat() != SparsityFormat::NM)
+      return op->emitError() << "'" << name
+                             << "' must be an #spa.encoding<nm<N:M>, dim = D>";
+    return success();
+  }
+  auto dict = dyn_cast<DictionaryAttr>(attribute.getValue());
+  auto weights = dict ? dict.getAs<StringAttr>("weights") : StringAttr();
+  auto activations =
+      dict ? dict.getAs<StringAttr>("activations") : StringAttr();
+  if (!weights || !activations)
+    return op->emitError() << "'" << name
+                           << "' must be {weights = \"...\", activations = "
+                              "\"...\", ...}";
+  std::string error;
+  if (!tasd::parseSeries(weights.getValue(), error))
+    return op->emitError() << "'" << name << "' weights: " << error;
+  std::optional<tasd::Series> act =
+      tasd::parseSeries(activations.getValue(), error);
+  if (!act)
+    return op->emitError() << "'" << name << "' activations: " << error;
+  if (act->size() > 1)
+    return op->emitError() << "'" << name
+                           << "' activations: the structuring unit applies "
+                              "one N:M pattern, not '"
+                           << activations.getValue() << "'";
+  return success();
+}
 
 #include "spc/Dialect/Spa/IR/SpaDialect.cpp.inc"
 
@@ -24,7 +65,9 @@ void SpaDialect::initialize() {
 LogicalResult SpaDialect::verifyOperationAttribute(Operation *op,
                                                    NamedAttribute attribute) {
   StringRef name = attribute.getName().getValue();
-  if (name != kSparsityAttrName && name != kLayoutAttrName &&
+  if (name == kTasdConfigAttrName || name == kTasdActAttrName)
+    return verifyTasdAttribute(op, attribute);
+  if (name != kTasdAttrName && name != kSparsityAttrName && name != kLayoutAttrName &&
       name != kLayoutReasonAttrName && name != kPrunedAttrName &&
       name != kPermutedAttrName)
     return op->emitError() << "unknown 'spa' attribute '" << name << "'";
@@ -35,6 +78,17 @@ LogicalResult SpaDialect::verifyOperationAttribute(Operation *op,
   if (name == kLayoutReasonAttrName) {
     if (!isa<StringAttr>(attribute.getValue()))
       return op->emitError() << "'" << name << "' must be a string";
+    return success();
+  }
+  if (name == kTasdAttrName) {
+    auto dict = dyn_cast<DictionaryAttr>(attribute.getValue());
+    std::string error;
+    auto series = dict ? dict.getAs<StringAttr>("series") : StringAttr();
+    if (!series || !dict.getAs<FloatAttr>("error"))
+      return op->emitError() << "'" << name
+                             << "' must be {series = \"N:M+...\", error = F}";
+    if (!tasd::parseSeries(series.getValue(), error))
+      return op->emitError() << "'" << name << "' series: " << error;
     return success();
   }
   if (name == kPrunedAttrName) {
@@ -83,4 +137,11 @@ Operation *SpaDialect::materializeConstant(OpBuilder &builder, Attribute value,
   if (!elements || elements.getType() != type)
     return nullptr;
   return ConstantOp::create(builder, loc, elements);
+}
+
+NMPattern spc::spa::getActStructure(Operation *op) {
+  auto encoding = op->getAttrOfType<SparseEncodingAttr>(kTasdActAttrName);
+  if (!encoding || encoding.getPatterns().empty())
+    return {};
+  return encoding.getPatterns().front();
 }

@@ -6,6 +6,8 @@
 
 #include "LayoutUtils.h"
 
+#include "spc/Support/Tasd.h"
+
 #include "spc/Support/Sparsity.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
@@ -119,6 +121,24 @@ std::optional<WeightValues> spa::readWeightValues(ElementsAttr attr) {
   return values;
 }
 
+std::vector<char> spa::encodeWeightValues(const WeightValues &values,
+                                          const std::vector<bool> &keep) {
+  unsigned width = values.elementType.getIntOrFloatBitWidth() / 8;
+  std::vector<char> bytes(values.v.size() * width);
+  for (size_t i = 0; i < values.v.size(); ++i) {
+    double v = keep[i] ? values.v[i] : 0.0;
+    if (values.elementType.isF32()) {
+      float f = float(v);
+      std::memcpy(&bytes[4 * i], &f, 4);
+    } else if (values.elementType.isF64()) {
+      std::memcpy(&bytes[8 * i], &v, 8);
+    } else {
+      bytes[i] = char(int64_t(v));
+    }
+  }
+  return bytes;
+}
+
 double spa::getMagnitude(double x) {
   return std::isnan(x) ? std::numeric_limits<double>::infinity()
                        : std::fabs(x);
@@ -209,7 +229,8 @@ FailureOr<Overrides> spa::readOverrides(StringRef path, std::string &error) {
     std::string key = (path + ": key '" + layer.str() + "'").str();
     const llvm::json::Object *entry = value.getAsObject();
     if (!entry) {
-      error = key + ": expected an object with \"prune\" and/or \"format\"";
+      error = key + ": expected an object with \"prune\", \"format\", "
+                    "\"tasd_weights\" and/or \"tasd_activations\"";
       return failure();
     }
     LayerOverride o;
@@ -228,6 +249,20 @@ FailureOr<Overrides> spa::readOverrides(StringRef path, std::string &error) {
           return failure();
         }
         o.prune = *spec;
+      } else if (field == "tasd_weights" || field == "tasd_activations") {
+        std::string why;
+        std::optional<tasd::Series> series = tasd::parseSeries(*text, why);
+        if (!series) {
+          error = where + ": " + why;
+          return failure();
+        }
+        if (field == "tasd_activations" && series->size() > 1) {
+          error = where + ": activations take one N:M pattern, not '" +
+                  text->str() + "'";
+          return failure();
+        }
+        (field == "tasd_weights" ? o.tasdWeights : o.tasdActivations) =
+            tasd::formatSeries(*series);
       } else if (field == "format") {
         if (!llvm::is_contained({"auto", "dense", "nm", "bitmap", "csr"},
                                 *text)) {
@@ -238,7 +273,8 @@ FailureOr<Overrides> spa::readOverrides(StringRef path, std::string &error) {
         if (*text != "auto")
           o.format = text->str();
       } else {
-        error = where + ": unknown field (expected \"prune\" or \"format\")";
+        error = where + ": unknown field (expected \"prune\", \"format\", "
+                        "\"tasd_weights\" or \"tasd_activations\")";
         return failure();
       }
     }
@@ -256,3 +292,20 @@ FailureOr<Overrides> spa::loadOverrides(Operation *op, StringRef path) {
     op->emitError() << error;
   return read;
 }
+
+uint64_t spa::getTensorBytes(Value value) {
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!type || !type.hasStaticShape() || !type.getElementType().isIntOrFloat())
+    return 0;
+  return uint64_t(type.getNumElements()) *
+         llvm::divideCeil(type.getElementType().getIntOrFloatBitWidth(), 8);
+}
+
+uint64_t spa::getActivationBytes(Operation *contraction) {
+  uint64_t bytes = 0;
+  for (Value operand : contraction->getOperands())
+    if (!operand.getDefiningOp<ConstantOp>())
+      bytes += getTensorBytes(operand);
+  return bytes + getTensorBytes(contraction->getResult(0));
+}
+

@@ -64,6 +64,11 @@ struct WeightValues {
 /// Reads an f32, f64 or 8-bit integer constant that is not a splat.
 std::optional<WeightValues> readWeightValues(mlir::ElementsAttr attr);
 
+/// The bytes of `values` in their element type, with the entries `keep`
+/// does not hold zeroed.
+std::vector<char> encodeWeightValues(const WeightValues &values,
+                                     const std::vector<bool> &keep);
+
 /// |x|, with NaN above every number (as STRUCT ranks it, ISA §4.6).
 double getMagnitude(double x);
 
@@ -78,6 +83,9 @@ struct LayerOverride {
   std::optional<PruneSpec> prune;
   /// "dense", "nm", "bitmap" or "csr".
   std::optional<std::string> format;
+  /// The TASD series of the weights and the activations' N:M pattern
+  /// ("none" or N:M[+N:M...], spc/Support/Tasd.h).
+  std::optional<std::string> tasdWeights, tasdActivations;
 };
 using Overrides = llvm::StringMap<LayerOverride>;
 
@@ -90,6 +98,13 @@ mlir::FailureOr<Overrides> readOverrides(llvm::StringRef path,
 /// cannot be read is an error reported on `op`.
 mlir::FailureOr<Overrides> loadOverrides(mlir::Operation *op,
                                          llvm::StringRef path);
+
+/// The bytes of a static tensor of int or float elements (0 otherwise).
+uint64_t getTensorBytes(mlir::Value value);
+
+/// The bytes a contraction's activations move over the DRAM channel: its
+/// non-constant operands and its result.
+uint64_t getActivationBytes(mlir::Operation *contraction);
 
 } // namespace spc::spa
 

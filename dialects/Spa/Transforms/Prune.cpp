@@ -29,26 +29,6 @@ using namespace spc::spa;
 
 namespace {
 
-/// Zeroes the entries of `keep` that are false; returns the bytes of the
-/// result in the element type.
-std::vector<char> writeValues(const WeightValues &values,
-                              const std::vector<bool> &keep) {
-  unsigned width = values.elementType.getIntOrFloatBitWidth() / 8;
-  std::vector<char> bytes(values.v.size() * width);
-  for (size_t i = 0; i < values.v.size(); ++i) {
-    double v = keep[i] ? values.v[i] : 0.0;
-    if (values.elementType.isF32()) {
-      float f = float(v);
-      std::memcpy(&bytes[4 * i], &f, 4);
-    } else if (values.elementType.isF64()) {
-      std::memcpy(&bytes[8 * i], &v, 8);
-    } else {
-      bytes[i] = char(int64_t(v));
-    }
-  }
-  return bytes;
-}
-
 /// Which entries unstructured magnitude pruning to `sparsity` keeps: all but
 /// the round(sparsity · size) of smallest magnitude (ties drop the lower
 /// index).
@@ -131,7 +111,7 @@ struct PrunePass : public spa::impl::SpaPruneBase<PrunePass> {
           removed += values->v[i] * values->v[i];
       }
       double relative = total > 0.0 ? std::sqrt(removed / total) : 0.0;
-      setConstantData(constant, writeValues(*values, keep), "_pruned");
+      setConstantData(constant, encodeWeightValues(*values, keep), "_pruned");
       MLIRContext *ctx = &getContext();
       constant->setAttr(
           kPrunedAttrName,

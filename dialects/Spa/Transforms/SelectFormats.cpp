@@ -6,9 +6,10 @@
 
 #include "spc/Dialect/Spa/Transforms/Passes.h"
 
-#include "LayoutUtils.h"
+#include "LayerCost.h"
 
 #include "spc/Support/Sparsity.h"
+#include "spc/Support/Tasd.h"
 #include "spc/Target/Packing.h"
 #include "spc/Target/TargetDescription.h"
 
@@ -29,6 +30,8 @@ namespace {
 struct Candidate {
   SparsityFormat format = SparsityFormat::Dense;
   NMPattern pattern;
+  /// The terms of a TASD series.
+  SmallVector<NMPattern> series;
   /// The matrix mode runs the N:M pattern (GEMM.NM) rather than the DMA
   /// decompressing it for the dense engine.
   bool native = false;
@@ -51,7 +54,9 @@ struct Candidate {
     case SparsityFormat::CSR:
       return "GEMM.SP csr";
     case SparsityFormat::TASD:
-      break;
+      return llvm::formatv("GEMM.NM x{0} (TASD {1})", series.size(),
+                           tasd::formatSeries(series))
+          .str();
     }
     return "?";
   }
@@ -173,6 +178,26 @@ struct SelectFormatsPass
 
     SmallVector<Candidate> candidates = enumerate(*shape, *dtype, profile,
                                                   *stats, user);
+    // A TASD series spa-tasd-decompose applied competes with the lossless
+    // formats of the weight it left.
+    if (auto applied = constant->getAttrOfType<DictionaryAttr>(kTasdAttrName)) {
+      std::string error;
+      std::optional<tasd::Series> series = tasd::parseSeries(
+          applied.getAs<StringAttr>("series").getValue(), error);
+      if (series && series->size() > 1) {
+        std::optional<Candidate> c =
+            costSeries(*series, *shape, *dtype, *stats, user);
+        if (!c) {
+          user->emitError() << "layer '" << layer << "': TASD series "
+                            << tasd::formatSeries(*series)
+                            << " is not run by target '" << target.name
+                            << "' (its modes: "
+                            << describeModes() << ")";
+          return WalkResult::interrupt();
+        }
+        candidates.push_back(*c);
+      }
+    }
     const Candidate &dense = candidates.front();
     const Candidate *chosen = nullptr;
     if (forced) {
@@ -231,23 +256,16 @@ struct SelectFormatsPass
   SmallVector<Candidate> enumerate(const GemmShape &shape, isa::DType dtype,
                                    SparsityProfileAttr profile,
                                    const WeightStats &stats, Operation *user) {
-    const target::DataType &type = dtype == isa::DType::I8 ? target.int8
-                                                           : target.fp32;
-    uint64_t es = isa::elementSize(dtype);
     uint64_t m = shape.m, n = shape.n, k = shape.k;
-    // Activations in and out cross the DRAM channel whatever the format.
-    uint64_t actBytes = 0;
-    for (Value operand : user->getOperands())
-      if (!operand.getDefiningOp<ConstantOp>())
-        actBytes += getBytes(operand);
-    actBytes += getBytes(user->getResult(0));
+    uint64_t es = isa::elementSize(dtype);
+    uint64_t actBytes = getActivationBytes(user);
+    NMPattern act = getActStructure(user);
+    uint64_t structElements = act.n ? m * k : 0;
     auto finish = [&](Candidate c, uint64_t passes, uint64_t macs) {
-      uint64_t matrix = target.getMatrixCyclesOfPasses(dtype, m, passes);
-      uint64_t dram = llvm::divideCeil(
-          c.bytes + actBytes, std::max(1u, target.dramBytesPerCycle));
-      c.cycles = std::max(matrix, dram);
-      c.energyPJ = double(macs) * type.macEnergyPJ +
-                   double(c.bytes) * target.dramEnergyPJPerByte;
+      LayerCost cost = estimateLayerCost(target, dtype, shape, passes, macs,
+                                         c.bytes, actBytes, structElements);
+      c.cycles = cost.cycles;
+      c.energyPJ = cost.energyPJ;
       return c;
     };
     auto layoutBytes = [&](isa::Format format, NMPattern p) {
@@ -255,11 +273,12 @@ struct SelectFormatsPass
                                 unsigned(p.m), stats.nonZeros)
           .totalBytes;
     };
-    uint64_t densePasses = target.getMatrixPasses(dtype, n, k);
+    uint64_t denseK = *getStreamedLength(target, k, {}, act);
+    uint64_t densePasses = target.getMatrixPasses(dtype, n, denseK);
     SmallVector<Candidate> candidates;
     Candidate dense;
     dense.bytes = n * k * es;
-    candidates.push_back(finish(dense, densePasses, m * n * k));
+    candidates.push_back(finish(dense, densePasses, m * n * denseK));
     if (stats.nonZeros == n * k)
       return candidates;
 
@@ -284,17 +303,17 @@ struct SelectFormatsPass
       c.format = SparsityFormat::NM;
       c.pattern = p;
       c.bytes = layoutBytes(isa::Format::NM, p);
-      std::optional<uint64_t> kp =
-          target.getNMStreamedLength(unsigned(p.n), unsigned(p.m), k);
+      std::optional<uint64_t> kp = getStreamedLength(target, k, p, act);
       c.native = kp.has_value();
       candidates.push_back(finish(
           c, c.native ? target.getMatrixPasses(dtype, n, *kp) : densePasses,
-          m * n * kp.value_or(k)));
+          m * n * kp.value_or(denseK)));
     }
     Candidate bitmap;
     bitmap.format = SparsityFormat::Bitmap;
     bitmap.bytes = layoutBytes(isa::Format::Bitmap, {});
-    candidates.push_back(finish(bitmap, densePasses, m * n * k));
+    candidates.push_back(finish(bitmap, densePasses, m * n * denseK));
+    // (GEMM.SP does not use the activations' structure, CycleModel.md §3.)
     if (target.findMode(target::MatrixMode::Kind::Unstructured) &&
         k <= UINT16_MAX) {
       Candidate csr;
@@ -307,12 +326,37 @@ struct SelectFormatsPass
     return candidates;
   }
 
-  static uint64_t getBytes(Value value) {
-    auto type = dyn_cast<RankedTensorType>(value.getType());
-    if (!type || !type.hasStaticShape() || !type.getElementType().isIntOrFloat())
-      return 0;
-    return uint64_t(type.getNumElements()) *
-           llvm::divideCeil(type.getElementType().getIntOrFloatBitWidth(), 8);
+  /// The cost of a TASD series: one GEMM.NM per term, or nothing when a
+  /// term is not a pattern the target runs.
+  std::optional<Candidate> costSeries(ArrayRef<NMPattern> series,
+                                      const GemmShape &shape, isa::DType dtype,
+                                      const WeightStats &stats,
+                                      Operation *user) {
+    uint64_t n = shape.n, k = shape.k;
+    NMPattern act = getActStructure(user);
+    Candidate c;
+    c.format = SparsityFormat::TASD;
+    c.series.assign(series.begin(), series.end());
+    uint64_t passes = 0, macs = 0;
+    for (NMPattern p : series) {
+      if (shape.groupedExtent % p.m != 0)
+        return std::nullopt;
+      std::optional<uint64_t> kp = getStreamedLength(target, k, p, act);
+      if (!kp || p.n >= p.m)
+        return std::nullopt;
+      passes += target.getMatrixPasses(dtype, n, *kp);
+      macs += uint64_t(shape.m) * n * *kp;
+      c.bytes += packing::getLayout(isa::Format::NM, dtype, n, k,
+                                    unsigned(p.n), unsigned(p.m),
+                                    stats.nonZeros)
+                     .totalBytes;
+    }
+    LayerCost cost = estimateLayerCost(
+        target, dtype, shape, passes, macs, c.bytes, getActivationBytes(user),
+        act.n ? uint64_t(shape.m) * k : 0);
+    c.cycles = cost.cycles;
+    c.energyPJ = cost.energyPJ;
+    return c;
   }
 
   /// Why no candidate of `format` exists, for the forced-format error.
@@ -322,15 +366,13 @@ struct SelectFormatsPass
     llvm::raw_string_ostream os(text);
     if (format == SparsityFormat::CSR) {
       os << "target '" << target.name
-         << "' has no unstructured matrix mode (its modes: ";
-      describeModes(os);
-      os << ")";
+         << "' has no unstructured matrix mode (its modes: "
+         << describeModes() << ")";
     } else if (format == SparsityFormat::NM) {
       os << "target '" << target.name << "' runs no N:M pattern the weight "
          << "satisfies with M dividing its reduced extent ("
-         << shape.groupedExtent << "); the target runs ";
-      describeModes(os);
-      os << "; the weight satisfies ";
+         << shape.groupedExtent << "); the target runs " << describeModes()
+         << "; the weight satisfies ";
       llvm::interleaveComma(profile.getNm(), os, [&](NMPattern p) {
         os << p.n << ":" << p.m;
       });
@@ -340,7 +382,9 @@ struct SelectFormatsPass
     return text;
   }
 
-  void describeModes(llvm::raw_ostream &os) {
+  std::string describeModes() {
+    std::string text;
+    llvm::raw_string_ostream os(text);
     llvm::interleaveComma(target.modes, os, [&](const target::MatrixMode &m) {
       os << m.name;
       switch (m.kind) {
@@ -362,15 +406,19 @@ struct SelectFormatsPass
         break;
       }
     });
+    return text;
   }
 
   void record(ConstantOp constant, const Candidate &c, int64_t dim,
               StringRef reason) {
     MLIRContext *ctx = &getContext();
-    SparseEncodingAttr encoding =
-        c.format == SparsityFormat::NM
-            ? SparseEncodingAttr::get(ctx, c.format, {c.pattern}, dim, 0)
-            : SparseEncodingAttr::get(ctx, c.format);
+    SparseEncodingAttr encoding;
+    if (c.format == SparsityFormat::NM)
+      encoding = SparseEncodingAttr::get(ctx, c.format, {c.pattern}, dim, 0);
+    else if (c.format == SparsityFormat::TASD)
+      encoding = SparseEncodingAttr::get(ctx, c.format, c.series, dim, 0);
+    else
+      encoding = SparseEncodingAttr::get(ctx, c.format);
     constant->setAttr(kLayoutAttrName, encoding);
     constant->setAttr(kLayoutReasonAttrName, StringAttr::get(ctx, reason));
     switch (c.format) {
@@ -382,6 +430,9 @@ struct SelectFormatsPass
       break;
     case SparsityFormat::CSR:
       ++numCSR;
+      break;
+    case SparsityFormat::TASD:
+      ++numTASD;
       break;
     default:
       ++numDense;

@@ -39,10 +39,30 @@ struct CompilePipelineOptions
       llvm::cl::init("auto")};
   Option<std::string> overrides{
       *this, "overrides",
-      llvm::cl::desc("JSON file of per-layer prune and format settings")};
+      llvm::cl::desc("JSON file of per-layer prune, format and TASD settings")};
+  Option<std::string> tasd{
+      *this, "tasd",
+      llvm::cl::desc("TASD decomposition: none, search (spa-tasd-search), or "
+                     "a saved configuration file to apply"),
+      llvm::cl::init("none")};
+  Option<double> tasdMaxError{
+      *this, "tasd-max-error",
+      llvm::cl::desc("Largest relative weight error per layer"),
+      llvm::cl::init(0.1)};
+  Option<unsigned> tasdMaxTerms{
+      *this, "tasd-max-terms", llvm::cl::desc("Longest weight series"),
+      llvm::cl::init(2)};
+  Option<std::string> tasdActivations{
+      *this, "tasd-activations",
+      llvm::cl::desc("Structure activations: none, auto or N:M"),
+      llvm::cl::init("none")};
+  Option<std::string> tasdOutput{
+      *this, "tasd-output",
+      llvm::cl::desc("Write the TASD configuration chosen here")};
 };
 
 /// canonicalize, spa-permute-channels and spa-prune (when asked for),
+/// spa-tasd-search and spa-tasd-decompose (with `tasd`),
 /// spa-annotate-sparsity, spa-select-formats, convert-spa-to-spt.
 void buildCompilePipeline(mlir::OpPassManager &pm,
                           const CompilePipelineOptions &options);

@@ -62,6 +62,8 @@
 #include "CodeGen.h"
 #include "WeightMatrix.h"
 
+#include "spc/Support/Tasd.h"
+
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/Hashing.h"
 #include "llvm/ADT/STLExtras.h"
@@ -128,14 +130,15 @@ unsigned getMacsPerMultiplier(const target::TargetDescription &t, DType d) {
 /// unit, the shared DRAM channel, and every scratchpad hazard with an
 /// earlier instruction (tokens or in-queue) delaying the start to its end.
 struct Estimate {
-  uint64_t load = 0, store = 0, dram = 0, matrix = 0, vector = 0;
+  uint64_t load = 0, store = 0, dram = 0, matrix = 0, vector = 0,
+           structuring = 0;
   uint64_t instructions = 0;
   uint64_t finish = 0;
 
   uint64_t total() const { return finish; }
   /// A lower bound of the time: the busiest unit.
   uint64_t bound() const {
-    return std::max({load, store, dram, matrix, vector});
+    return std::max({load, store, dram, matrix, vector, structuring});
   }
 };
 
@@ -234,8 +237,8 @@ private:
 
   std::array<uint64_t, 3> queueStart = {0, 0, 0};
   std::array<bool, 3> issued = {false, false, false};
-  /// load DMA, store DMA, matrix, vector.
-  std::array<uint64_t, 4> unitFree = {0, 0, 0, 0};
+  /// load DMA, store DMA, matrix, vector, structuring.
+  std::array<uint64_t, 5> unitFree = {0, 0, 0, 0, 0};
   uint64_t finish = 0, computeEnd = 0;
   /// Busy intervals of the DRAM channel, sorted.
   std::vector<std::pair<uint64_t, uint64_t>> channel;
@@ -474,17 +477,31 @@ void Out::account(const isa::Instruction &inst, uint64_t dataCost) {
   case isa::Opcode::GemmSparse: {
     const isa::Gemm &g = inst.get<isa::Gemm>();
     uint64_t cycles;
-    if (inst.opcode == isa::Opcode::GemmSparse)
+    if (inst.opcode == isa::Opcode::GemmSparse) {
       cycles = target.getMatrixCyclesOfPasses(g.dtype, g.m, dataCost);
-    else if (inst.opcode == isa::Opcode::GemmNM)
-      cycles = target.getMatrixCycles(
-          g.dtype, g.m, g.n,
-          target.getNMStreamedLength(g.wN, g.wM, g.k).value_or(g.k));
-    else
-      cycles = target.getMatrixCycles(g.dtype, g.m, g.n, g.k);
+    } else {
+      uint64_t kp = inst.opcode == isa::Opcode::GemmNM
+                        ? target.getNMStreamedLength(g.wN, g.wM, g.k)
+                              .value_or(g.k)
+                        : g.k;
+      // CycleModel.md §3: a dual-side engine skips structured activations.
+      if (target.dualSide && g.actNM)
+        kp = ceilDiv(kp * g.actN, g.actM);
+      cycles = target.getMatrixCycles(g.dtype, g.m, g.n, kp);
+    }
     est.matrix += cycles;
     if (timed)
       timing.add(inst, 1, 2, cycles, 0);
+    break;
+  }
+  case isa::Opcode::Struct: {
+    const isa::Struct &st = inst.get<isa::Struct>();
+    uint64_t cycles =
+        target.structLatency +
+        ceilDiv(uint64_t(st.rows) * st.cols, std::max(1u, target.structLanes));
+    est.structuring += cycles;
+    if (timed)
+      timing.add(inst, 1, 4, cycles, 0);
     break;
   }
   case isa::Opcode::Vec: {
@@ -659,12 +676,54 @@ struct Plan {
 };
 
 /// A constant weight in a packed format (WeightMatrix.h), and the tile
-/// constants the layer has added to the binary so far.
+/// constants the layer has added to the binary so far. A TASD series has
+/// one N:M matrix per term; a W tile then holds each term's packed tile in
+/// turn, and the GEMM runs once per term into the same accumulator.
 struct PackedWeights {
-  WeightMatrix matrix;
+  /// Each term's packed tile starts at a multiple of this in wgt.
+  static constexpr uint64_t kTermAlign = 64;
+
+  std::vector<WeightMatrix> terms;
   std::string name;
-  /// DRAM address of each tile constant, by (row, rows, k0, kt).
-  std::map<std::array<int64_t, 4>, uint64_t> tiles;
+  /// Per term, the DRAM address of each tile constant, by (row, rows, k0,
+  /// kt).
+  std::vector<std::map<std::array<int64_t, 4>, uint64_t>> tiles;
+
+  const WeightMatrix &front() const { return terms.front(); }
+  /// K tiles must be multiples of every term's group.
+  int64_t getKUnit() const {
+    int64_t unit = 1;
+    for (const WeightMatrix &t : terms)
+      unit = std::lcm(unit, t.getKUnit());
+    return unit;
+  }
+  /// Where term `j`'s part of W tile (row, nt, k0, kt) starts in the tile.
+  uint64_t getTermOffset(size_t j, int64_t row, int64_t nt, int64_t k0,
+                         int64_t kt) const {
+    uint64_t offset = 0;
+    for (size_t i = 0; i < j; ++i)
+      offset += roundUp(terms[i].getSramBytes(row, nt, k0, kt), kTermAlign);
+    return offset;
+  }
+  uint64_t getSramBytes(int64_t row, int64_t nt, int64_t k0,
+                        int64_t kt) const {
+    if (terms.size() == 1)
+      return front().getSramBytes(row, nt, k0, kt);
+    return getTermOffset(terms.size() - 1, row, nt, k0, kt) +
+           terms.back().getSramBytes(row, nt, k0, kt);
+  }
+  uint64_t getNumNonZeros() const {
+    uint64_t count = 0;
+    for (const WeightMatrix &t : terms)
+      count += t.getNumNonZeros();
+    return count;
+  }
+  uint64_t getHash() const {
+    llvm::hash_code hash = llvm::hash_value(terms.size());
+    for (const WeightMatrix &t : terms)
+      hash = llvm::hash_combine(hash, t.getHash());
+    return uint64_t(size_t(hash));
+  }
 };
 
 /// One GEMM problem and how to move its operands.
@@ -692,6 +751,9 @@ struct GemmProblem {
   /// of the matrix.
   PackedWeights *packed = nullptr;
   int64_t packedRow = 0;
+  /// TASD-A: each A tile is structured to this N:M pattern along K by
+  /// STRUCT (ISA §4.6) before the GEMMs that declare it (n = 0: none).
+  NMPattern actNM;
   /// Finishes the accumulator tile [tile.rows][nt] (row stride `ld`) at
   /// `acc`: bias, scaling, epilogue, store.
   std::function<void(Out &, const MTile &, int64_t n0, int64_t nt, uint32_t acc,
@@ -797,7 +859,9 @@ SmallVector<std::pair<MTile, int64_t>> splitTile(const MTile &t,
 /// N:M group size for N:M weights.
 int64_t getKUnit(const target::TargetDescription &t, const GemmProblem &p) {
   int64_t r = int64_t(t.getReductionDepth(p.dtype));
-  return p.packed ? std::lcm(r, p.packed->matrix.getKUnit()) : r;
+  if (p.packed)
+    r = std::lcm(r, p.packed->getKUnit());
+  return p.actNM.m ? std::lcm(r, p.actNM.m) : r;
 }
 
 /// The K ranges of `plan`: tiles of `plan.kt`, after a first quarter tile
@@ -821,7 +885,7 @@ splitK(const target::TargetDescription &t, const GemmProblem &p,
 uint64_t getWTileBytes(const GemmProblem &p, int64_t n0, int64_t nt,
                        int64_t k0, int64_t kt) {
   if (p.packed)
-    return p.packed->matrix.getSramBytes(p.packedRow + n0, nt, k0, kt);
+    return p.packed->getSramBytes(p.packedRow + n0, nt, k0, kt);
   return uint64_t(nt) * kt * isa::elementSize(p.dtype);
 }
 
@@ -829,7 +893,7 @@ uint64_t getWTileBytes(const GemmProblem &p, int64_t n0, int64_t nt,
 uint64_t getGemmPasses(const target::TargetDescription &t, const GemmProblem &p,
                        int64_t n0, int64_t nt, int64_t k0, int64_t kt) {
   if (p.packed)
-    return p.packed->matrix.getGemmPasses(p.packedRow + n0, nt, k0, kt);
+    return p.packed->front().getGemmPasses(p.packedRow + n0, nt, k0, kt);
   return t.getMatrixPasses(p.dtype, nt, kt);
 }
 
@@ -858,56 +922,60 @@ void loadBytes(Out &out, Buffer buffer, uint32_t sram, uint64_t dram,
 /// Loads W tile [row, row + nt) x [k0, k0 + kt) of packed weights into wgt
 /// at `sram`: the tile's constant (added to the binary on first use) as it
 /// is for GEMM.NM and GEMM.SP, or decompressed to a dense tile of row
-/// stride `ld` for GEMM.
+/// stride `ld` for GEMM. The terms of a TASD series follow each other.
 void loadPackedTile(Out &out, PackedWeights &w, int64_t row, int64_t nt,
                     int64_t k0, int64_t kt, uint32_t sram, int64_t ld) {
-  const WeightMatrix &matrix = w.matrix;
-  packing::Layout layout = matrix.getTileLayout(row, nt, k0, kt);
-  uint64_t dram = 0;
-  if (!out.dry) {
-    auto [it, inserted] = w.tiles.insert({{row, nt, k0, kt}, 0});
-    if (inserted)
-      it->second = out.emitter.addConstant(
-          w.name + ".tile" + std::to_string(row) + "_" + std::to_string(k0),
-          matrix.getDType(), uint32_t(nt), uint32_t(kt),
-          llvm::cantFail(matrix.packTile(row, nt, k0, kt)),
-          matrix.getFormat(), matrix.getN(), matrix.getM());
-    dram = it->second;
+  for (auto [j, matrix] : llvm::enumerate(w.terms)) {
+    packing::Layout layout = matrix.getTileLayout(row, nt, k0, kt);
+    uint64_t dram = 0;
+    if (!out.dry) {
+      auto [it, inserted] = w.tiles[j].insert({{row, nt, k0, kt}, 0});
+      if (inserted)
+        it->second = out.emitter.addConstant(
+            w.name + (w.terms.size() > 1 ? ".term" + std::to_string(j) : "") +
+                ".tile" + std::to_string(row) + "_" + std::to_string(k0),
+            matrix.getDType(), uint32_t(nt), uint32_t(kt),
+            llvm::cantFail(matrix.packTile(row, nt, k0, kt)),
+            matrix.getFormat(), matrix.getN(), matrix.getM());
+      dram = it->second;
+    }
+    uint32_t at = sram + uint32_t(w.getTermOffset(j, row, nt, k0, kt));
+    if (matrix.getEngine() != WeightMatrix::Engine::Decompress) {
+      loadBytes(out, Buffer::Wgt, at, dram, layout.totalBytes);
+      continue;
+    }
+    isa::LoadDecomp d;
+    d.buffer = Buffer::Wgt;
+    d.dtype = matrix.getDType();
+    d.sramAddr = at;
+    d.rows = uint16_t(nt);
+    d.cols = uint16_t(kt);
+    d.format = matrix.getFormat();
+    d.sramRowStride = uint32_t(ld);
+    uint64_t valueBytes = 0;
+    if (d.format == isa::Format::NM) {
+      d.n = uint16_t(matrix.getN());
+      d.m = uint16_t(matrix.getM());
+      d.dramAddr = uint32_t(dram);
+      d.dramMetaAddr = uint32_t(dram + layout.secondOffset);
+    } else {
+      d.dramMetaAddr = uint32_t(dram);
+      d.dramAddr = uint32_t(dram + layout.secondOffset);
+      valueBytes = layout.secondBytes;
+    }
+    out.emit({isa::Opcode::LoadDecomp, 0, d}, valueBytes);
   }
-  if (matrix.getEngine() != WeightMatrix::Engine::Decompress) {
-    loadBytes(out, Buffer::Wgt, sram, dram, layout.totalBytes);
-    return;
-  }
-  isa::LoadDecomp d;
-  d.buffer = Buffer::Wgt;
-  d.dtype = matrix.getDType();
-  d.sramAddr = sram;
-  d.rows = uint16_t(nt);
-  d.cols = uint16_t(kt);
-  d.format = matrix.getFormat();
-  d.sramRowStride = uint32_t(ld);
-  uint64_t valueBytes = 0;
-  if (d.format == isa::Format::NM) {
-    d.n = uint16_t(matrix.getN());
-    d.m = uint16_t(matrix.getM());
-    d.dramAddr = uint32_t(dram);
-    d.dramMetaAddr = uint32_t(dram + layout.secondOffset);
-  } else {
-    d.dramMetaAddr = uint32_t(dram);
-    d.dramAddr = uint32_t(dram + layout.secondOffset);
-    valueBytes = layout.secondBytes;
-  }
-  out.emit({isa::Opcode::LoadDecomp, 0, d}, valueBytes);
 }
 
-/// Points `g` (whose wgtAddr is the tile's) at the parts of a packed tile
-/// for GEMM.NM or GEMM.SP; returns its opcode.
-isa::Opcode setPackedOperands(const GemmProblem &p, isa::Gemm &g, int64_t n0,
-                              int64_t nt, int64_t k0, int64_t kt) {
+/// Points `g` (whose wgtAddr is the tile's) at the parts of term `term` of
+/// a packed tile for GEMM.NM or GEMM.SP; returns its opcode.
+isa::Opcode setPackedOperands(const GemmProblem &p, isa::Gemm &g, size_t term,
+                              int64_t n0, int64_t nt, int64_t k0, int64_t kt) {
   if (!p.packed)
     return isa::Opcode::Gemm;
-  const WeightMatrix &matrix = p.packed->matrix;
+  const WeightMatrix &matrix = p.packed->terms[term];
   int64_t row = p.packedRow + n0;
+  g.wgtAddr += uint32_t(p.packed->getTermOffset(term, row, nt, k0, kt));
   switch (matrix.getEngine()) {
   case WeightMatrix::Engine::Dense:
   case WeightMatrix::Engine::Decompress:
@@ -964,6 +1032,19 @@ bool runGemm(Out &out, const GemmProblem &p, const Plan &plan) {
     uint32_t addr = out.alloc(Buffer::Act, bytes);
     out.pin(Buffer::Act, addr, bytes);
     p.loadA(out, t, k0, kt, addr, kt);
+    if (p.actNM.n) {
+      // TASD-A: structure the tile in place; every GEMM of it declares it.
+      isa::Struct st;
+      st.buffer = Buffer::Act;
+      st.dtype = p.dtype;
+      st.rows = uint16_t(t.rows);
+      st.cols = uint16_t(kt);
+      st.n = uint16_t(p.actNM.n);
+      st.m = uint16_t(p.actNM.m);
+      st.srcAddr = st.dstAddr = addr;
+      st.srcRowStride = st.dstRowStride = uint32_t(kt);
+      out.emit({isa::Opcode::Struct, 0, st});
+    }
     out.unpin(Buffer::Act, addr);
     out.remember(key, Buffer::Act, addr, bytes);
     return addr;
@@ -1054,10 +1135,23 @@ bool runGemm(Out &out, const GemmProblem &p, const Plan &plan) {
     g.wgtRowStride = uint32_t(kt);
     g.accAddr = acc;
     g.accRowStride = uint32_t(nt);
-    isa::Opcode opcode = setPackedOperands(p, g, n0, nt, k0, kt);
-    uint64_t passes = opcode == isa::Opcode::GemmSparse
-                          ? getGemmPasses(out.target, p, n0, nt, k0, kt)
-                          : 0;
+    if (p.actNM.n) {
+      g.actNM = true;
+      g.actN = uint16_t(p.actNM.n);
+      g.actM = uint16_t(p.actNM.m);
+    }
+    // One GEMM per term of a TASD series, all into the accumulator.
+    size_t numTerms = p.packed ? p.packed->terms.size() : 1;
+    SmallVector<std::pair<isa::Instruction, uint64_t>, 2> gemms;
+    for (size_t j = 0; j < numTerms; ++j) {
+      isa::Gemm term = g;
+      term.accumulate = g.accumulate || j > 0;
+      isa::Opcode opcode = setPackedOperands(p, term, j, n0, nt, k0, kt);
+      uint64_t passes = opcode == isa::Opcode::GemmSparse
+                            ? getGemmPasses(out.target, p, n0, nt, k0, kt)
+                            : 0;
+      gemms.push_back({{opcode, 0, term}, passes});
+    }
     if (i + 1 == steps.size()) {
       // The last GEMM runs in row chunks, each finished (and stored) while
       // the next one computes: a shorter drain.
@@ -1066,17 +1160,21 @@ bool runGemm(Out &out, const GemmProblem &p, const Plan &plan) {
       SmallVector<std::pair<MTile, int64_t>> chunks =
           splitTile(t, std::min<int64_t>(4, t.rows / (2 * r)));
       for (auto &[sub, offset] : chunks) {
-        isa::Gemm part = g;
-        part.m = uint16_t(sub.rows);
-        part.actAddr = step.a + uint32_t(offset * kt * es);
-        part.accAddr = acc + uint32_t(offset * nt * 4);
-        out.emit({opcode, 0, part}, passes);
-        p.finish(out, sub, n0, nt, part.accAddr, nt);
+        uint32_t accAddr = acc + uint32_t(offset * nt * 4);
+        for (auto [inst, passes] : gemms) {
+          isa::Gemm &part = inst.get<isa::Gemm>();
+          part.m = uint16_t(sub.rows);
+          part.actAddr = step.a + uint32_t(offset * kt * es);
+          part.accAddr = accAddr;
+          out.emit(inst, passes);
+        }
+        p.finish(out, sub, n0, nt, accAddr, nt);
       }
       out.unpin(Buffer::Acc, acc);
       break;
     }
-    out.emit({opcode, 0, g}, passes);
+    for (auto &[inst, passes] : gemms)
+      out.emit(inst, passes);
     if (i + 1 < steps.size())
       prepare(steps[i + 1]);
     if (step.last) {
@@ -1203,8 +1301,8 @@ uint64_t planKey(Emitter &emitter, Operation *op,
   for (auto [p, candidates] : llvm::zip_equal(problems, plans)) {
     key = llvm::hash_combine(key, p->dtype, p->M, p->N, p->K, p->aZp, p->wZp,
                              p->accShare, candidates.size(),
-                             p->packed ? p->packed->matrix.getHash() : 0,
-                             p->packedRow);
+                             p->packed ? p->packed->getHash() : 0,
+                             p->packedRow, p->actNM.n, p->actNM.m);
     if (candidates.empty())
       continue;
     for (const Plan *plan : {&candidates.front(), &candidates.back()}) {
@@ -1646,6 +1744,7 @@ GemmProblem makeConvProblem(const ConvLayer &layer, const ConvGemm &g,
                             int64_t n) {
   GemmProblem p;
   p.accShare = layer.needsScratch() ? 2 : 1;
+  p.actNM = spa::getActStructure(layer.op);
   p.dtype = g.dtype;
   p.aZp = g.aZp;
   p.wZp = g.wZp;
@@ -2228,6 +2327,16 @@ FailureOr<View> describe(Emitter &emitter, Value value, Operation *user) {
   return View::contiguous(0, *dtype, type.getShape());
 }
 
+/// Element `p` of a weight as a number.
+double readElement(DType dtype, const uint8_t *p) {
+  if (dtype == DType::F32) {
+    float f;
+    std::memcpy(&f, p, 4);
+    return f;
+  }
+  return int8_t(*p);
+}
+
 /// The weight W[N][K] of a contraction whose constant weight `weight` is
 /// stored in `layout`, packed per tile: W[n][k] is element `index(n, k)` of
 /// the constant. Checks that the data and the target fit the format.
@@ -2271,6 +2380,21 @@ getPackedWeights(Emitter &emitter, Operation *op, Value weight,
                                << ", but target '" << t.name
                                << "' has no unstructured matrix mode";
     break;
+  case spa::SparsityFormat::TASD:
+    format = isa::Format::NM;
+    for (NMPattern p : layout.getPatterns()) {
+      if (K % p.m != 0)
+        return emitNodeError(op) << "weight stored as " << layout
+                                 << " needs a reduction length that is a "
+                                    "multiple of "
+                                 << p.m << ", not " << K;
+      if (!t.getNMStreamedLength(unsigned(p.n), unsigned(p.m), K))
+        return emitNodeError(op)
+               << "TASD term " << p.n << ":" << p.m << " of " << layout
+               << " is not a pattern target '" << t.name
+               << "' runs (GEMM.NM)";
+    }
+    break;
   default:
     return emitNodeError(op) << "weight layout " << layout
                              << " is not supported by the backend";
@@ -2282,19 +2406,44 @@ getPackedWeights(Emitter &emitter, Operation *op, Value weight,
       std::memcpy(&data[(uint64_t(r) * K + k) * es],
                   raw->bytes.data() + (raw->isSplat ? 0 : index(r, k) * es),
                   es);
-  auto packed = std::make_unique<PackedWeights>(PackedWeights{
-      WeightMatrix(t, *dtype, N, K, std::move(data), format, n, m),
-      getNodeName(op) + ".w",
-      {}});
-  if (format == isa::Format::NM)
-    for (int64_t r = 0; r < N; ++r)
-      for (int64_t k0 = 0; k0 < K; k0 += m)
-        if (uint32_t count = packed->matrix.countNonZeros(r, k0, m);
-            count > n)
-          return emitNodeError(op)
-                 << "weight stored as " << layout << " breaks it: row " << r
-                 << ", group " << k0 / m << " holds " << count
-                 << " non-zeros";
+  auto packed = std::make_unique<PackedWeights>();
+  packed->name = getNodeName(op) + ".w";
+  if (layout.getFormat() == spa::SparsityFormat::TASD) {
+    // Split W into its terms again (the decomposition of a TASD sum is the
+    // sum's own, Tasd.h); every value must belong to one of them.
+    std::vector<double> values(uint64_t(N) * K);
+    for (auto [i, v] : llvm::enumerate(values))
+      v = readElement(*dtype, &data[i * es]);
+    std::vector<int8_t> terms =
+        tasd::decompose(values, {N, K}, 1, layout.getPatterns());
+    for (auto [i, term] : llvm::enumerate(terms))
+      if (term < 0 && values[i] != 0.0)
+        return emitNodeError(op)
+               << "weight stored as " << layout << " breaks it: row "
+               << i / K << ", column " << i % K
+               << " holds a value no term keeps";
+    for (auto [j, p] : llvm::enumerate(layout.getPatterns())) {
+      std::vector<uint8_t> part(data.size(), 0);
+      for (auto [i, term] : llvm::enumerate(terms))
+        if (term == int8_t(j))
+          std::memcpy(&part[i * es], &data[i * es], es);
+      packed->terms.emplace_back(t, *dtype, N, K, std::move(part), format,
+                                 unsigned(p.n), unsigned(p.m));
+    }
+  } else {
+    packed->terms.emplace_back(t, *dtype, N, K, std::move(data), format, n,
+                               m);
+    if (format == isa::Format::NM)
+      for (int64_t r = 0; r < N; ++r)
+        for (int64_t k0 = 0; k0 < K; k0 += m)
+          if (uint32_t count = packed->front().countNonZeros(r, k0, m);
+              count > n)
+            return emitNodeError(op)
+                   << "weight stored as " << layout << " breaks it: row " << r
+                   << ", group " << k0 / m << " holds " << count
+                   << " non-zeros";
+  }
+  packed->tiles.resize(packed->terms.size());
   return packed;
 }
 
@@ -2302,9 +2451,24 @@ getPackedWeights(Emitter &emitter, Operation *op, Value weight,
 double getDensity(const PackedWeights *packed) {
   if (!packed)
     return 1.0;
-  const WeightMatrix &m = packed->matrix;
-  return double(m.getNumNonZeros()) /
+  const WeightMatrix &m = packed->front();
+  return double(packed->getNumNonZeros()) /
          double(std::max<int64_t>(m.getRows() * m.getCols(), 1));
+}
+
+/// The string, integer and float fields of `dict`.
+llvm::json::Object toJSON(DictionaryAttr dict) {
+  llvm::json::Object object;
+  for (NamedAttribute field : dict) {
+    StringRef name = field.getName().getValue();
+    if (auto text = dyn_cast<StringAttr>(field.getValue()))
+      object[name] = text.getValue();
+    else if (auto number = dyn_cast<FloatAttr>(field.getValue()))
+      object[name] = number.getValueAsDouble();
+    else if (auto integer = dyn_cast<IntegerAttr>(field.getValue()))
+      object[name] = integer.getInt();
+  }
+  return object;
 }
 
 /// Adds how the layer's constant weight W[N][K] is stored to its report
@@ -2320,16 +2484,25 @@ void noteWeights(Emitter &emitter, Value weight, const PackedWeights *packed,
   uint64_t denseBytes = uint64_t(N) * K * isa::elementSize(dtype);
   notes["weight_bytes_dense"] = int64_t(denseBytes);
   if (packed) {
-    const WeightMatrix &matrix = packed->matrix;
+    const WeightMatrix &matrix = packed->front();
     uint64_t stored = 0;
-    for (const auto &[key, addr] : packed->tiles)
-      stored += matrix.getTileLayout(key[0], key[1], key[2], key[3]).totalBytes;
-    std::string format = matrix.getFormat() == isa::Format::NM
-                             ? llvm::formatv("nm {0}:{1}", matrix.getN(),
-                                             matrix.getM())
-                                   .str()
-                         : matrix.getFormat() == isa::Format::Bitmap ? "bitmap"
-                                                                     : "csr";
+    for (auto [term, tiles] : llvm::zip_equal(packed->terms, packed->tiles))
+      for (const auto &[key, addr] : tiles)
+        stored +=
+            term.getTileLayout(key[0], key[1], key[2], key[3]).totalBytes;
+    std::string format;
+    if (packed->terms.size() > 1) {
+      format = "tasd " + tasd::formatSeries(llvm::to_vector(llvm::map_range(
+                             packed->terms, [](const WeightMatrix &t) {
+                               return NMPattern{t.getN(), t.getM()};
+                             })));
+    } else {
+      format = matrix.getFormat() == isa::Format::NM
+                   ? llvm::formatv("nm {0}:{1}", matrix.getN(), matrix.getM())
+                         .str()
+               : matrix.getFormat() == isa::Format::Bitmap ? "bitmap"
+                                                           : "csr";
+    }
     StringRef engine;
     switch (matrix.getEngine()) {
     case WeightMatrix::Engine::NM:
@@ -2364,16 +2537,20 @@ void noteWeights(Emitter &emitter, Value weight, const PackedWeights *packed,
       notes["prune_error"] = error.getValueAsDouble();
   }
   if (auto permuted =
-          constant->getAttrOfType<DictionaryAttr>(spa::kPermutedAttrName)) {
-    llvm::json::Object permutation;
-    for (NamedAttribute field : permuted) {
-      if (auto text = dyn_cast<StringAttr>(field.getValue()))
-        permutation[field.getName().getValue()] = text.getValue();
-      else if (auto number = dyn_cast<FloatAttr>(field.getValue()))
-        permutation[field.getName().getValue()] = number.getValueAsDouble();
+          constant->getAttrOfType<DictionaryAttr>(spa::kPermutedAttrName))
+    notes["channel_permutation"] = toJSON(permuted);
+  // TASD: the search's configuration and modelled figures, and the weight
+  // error the decomposition left.
+  for (Operation *user : weight.getUsers())
+    if (auto config =
+            user->getAttrOfType<DictionaryAttr>(spa::kTasdConfigAttrName)) {
+      llvm::json::Object tasd = toJSON(config);
+      if (auto applied =
+              constant->getAttrOfType<DictionaryAttr>(spa::kTasdAttrName))
+        tasd["weight_error"] =
+            applied.getAs<FloatAttr>("error").getValueAsDouble();
+      notes["tasd"] = std::move(tasd);
     }
-    notes["channel_permutation"] = std::move(permutation);
-  }
 }
 
 /// Adds the plan's estimated cycles and matrix utilisation (useful MACs:
@@ -2455,11 +2632,15 @@ LogicalResult emitConv2D(Emitter &emitter, spa::Conv2DOp op,
     base.wZp = int8_t(qdq->wq.zeroPoint);
     base.padBits = uint8_t(base.aZp);
   }
-  // N:M groups run along the input channels: K goes tap-major.
+  // N:M groups (of weights, TASD terms and structured activations) run
+  // along the input channels: K goes tap-major.
   int64_t T = KH * KW;
   // (With one tap both orders are the same.)
-  base.tapMajor =
-      layout && layout.getFormat() == spa::SparsityFormat::NM && T > 1;
+  base.tapMajor = ((layout && (layout.getFormat() == spa::SparsityFormat::NM ||
+                               layout.getFormat() ==
+                                   spa::SparsityFormat::TASD)) ||
+                   spa::getActStructure(op).n) &&
+                  T > 1;
   std::unique_ptr<PackedWeights> packed;
   if (layout) {
     FailureOr<std::unique_ptr<PackedWeights>> p = getPackedWeights(
@@ -2761,6 +2942,7 @@ struct MatrixGemm {
 
 GemmProblem makeMatrixProblem(const Layer &layer, const MatrixGemm &mg) {
   GemmProblem p;
+  p.actNM = spa::getActStructure(layer.op);
   p.dtype = mg.dtype;
   p.aZp = mg.aZp;
   p.wZp = mg.wZp;

@@ -35,6 +35,21 @@ void spc::buildCompilePipeline(OpPassManager &pm,
     func.addPass(spa::createSpaPermuteChannels(permute));
   if (options.prune != "none" || !options.overrides.empty())
     func.addPass(spa::createSpaPrune({options.prune, options.overrides}));
+  if (options.tasd != "none") {
+    spa::SpaTasdSearchOptions search;
+    search.targetName = options.target;
+    search.maxError = options.tasdMaxError;
+    search.maxTerms = options.tasdMaxTerms;
+    search.activations = options.tasdActivations;
+    search.overrides = options.overrides;
+    if (options.tasd != "search")
+      search.config = options.tasd;
+    search.output = options.tasdOutput;
+    func.addPass(spa::createSpaTasdSearch(search));
+    spa::SpaTasdDecomposeOptions decompose;
+    decompose.targetName = options.target;
+    func.addPass(spa::createSpaTasdDecompose(decompose));
+  }
   func.addPass(spa::createSpaAnnotateSparsity());
   func.addPass(
       spa::createSpaSelectFormats({options.target, options.overrides}));

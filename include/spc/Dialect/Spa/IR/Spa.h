@@ -52,6 +52,21 @@ inline constexpr llvm::StringLiteral kPermutedAttrName = "spa.permuted";
 inline constexpr llvm::StringLiteral kLayoutAttrName = "spa.layout";
 inline constexpr llvm::StringLiteral kLayoutReasonAttrName =
     "spa.layout_reason";
+/// The TASD configuration `spa-tasd-search` chose for a contraction (or an
+/// override gave it): `{weights = "2:4+1:8", activations = "2:4", ...}`
+/// with the search's figures. `spa-tasd-decompose` applies it.
+inline constexpr llvm::StringLiteral kTasdConfigAttrName = "spa.tasd_config";
+/// On a constant weight `spa-tasd-decompose` replaced by its TASD series:
+/// `{series = "2:4+1:8", error = <relative weight error>}`.
+inline constexpr llvm::StringLiteral kTasdAttrName = "spa.tasd";
+/// On a contraction whose activations (the A operand) the target structures
+/// at run time (TASD-A, ISA §4.6): `#spa.encoding<nm<N:M>, dim = D>`, the
+/// pattern and the operand's grouped (reduced) dimension.
+inline constexpr llvm::StringLiteral kTasdActAttrName = "spa.tasd_act";
+
+/// The N:M pattern a contraction's activations are structured to at run
+/// time (`spa.tasd_act`); n = 0 when there is none.
+NMPattern getActStructure(mlir::Operation *op);
 
 /// The ONNX node `op` came from, as the importer's location names it (the
 /// first name in fused or call-site locations), else the op's name.

@@ -258,7 +258,139 @@ def SpaSelectFormats : Pass<"spa-select-formats"> {
     Statistic<"numDense", "num-dense", "Weights kept dense">,
     Statistic<"numNM", "num-nm", "Weights stored N:M">,
     Statistic<"numBitmap", "num-bitmap", "Weights stored as a bitmap">,
-    Statistic<"numCSR", "num-csr", "Weights stored as CSR">
+    Statistic<"numCSR", "num-csr", "Weights stored as CSR">,
+    Statistic<"numTASD", "num-tasd",
+              "Weights stored as a TASD series of N:M terms">
+  ];
+}
+
+def SpaTasdSearch : Pass<"spa-tasd-search"> {
+  let summary = "Choose a TASD decomposition per layer: least modelled EDP "
+                "within a weight-error budget";
+  let description = [{
+    TASD (tensor approximation via structured decomposition) runs a dense or
+    unstructured-sparse weight on structured-sparse engines as a short
+    series of N:M terms, `W ~ W1 + W2 + ...`, each the top-N of every M
+    values of what the terms before it left (`spc/Support/Tasd.h`). With
+    `activations`, the target's structuring unit also keeps the top-N of
+    every M activation values at run time (TASD-A, ISA §4.6), which a
+    dual-side engine skips.
+
+    For every `spa.conv2d` (not depthwise), `spa.matmul` and `spa.gemm`
+    whose W operand is a constant f32 or i8 weight, the pass enumerates
+
+    * weight series of 1 to `max-terms` terms, each a pattern a matrix mode
+      of the target runs natively (GEMM.NM) with N < M and M dividing the
+      reduced extent (input channels per group for a convolution);
+    * with `activations`, no structuring and the activation pattern;
+
+    and costs each with the model `spa-select-formats` uses (the target's
+    matrix, DRAM and structuring timing and energy, docs/CycleModel.md). It
+    keeps the configuration of least energy-delay product (EDP) whose
+    relative weight error `||W - (W1 + ... + Wk)|| / ||W||` is at most
+    `max-error`; ties go to fewer terms. Keeping the weight as it is (error
+    0) is always a candidate, so every layer meets the budget. The search
+    is deterministic.
+
+    An `overrides` entry with `tasd_weights` and/or `tasd_activations`
+    ("none" or `N:M[+N:M...]`) fixes a layer's configuration instead. A
+    series the target cannot run is an error naming the layer, and so is a
+    fixed series whose weight error exceeds `max-error`; the error gives the
+    best configuration within the budget.
+
+    Each layer gets `spa.tasd_config = {weights, activations, weight_error,
+    cycles, energy_pj, edp, dense_edp, baseline, baseline_edp}` (modelled;
+    the baseline is the best lossless format), which `spa-tasd-decompose`
+    applies and the compile report lists. `output` writes the choice as an
+    override file (`{"layer": {"tasd_weights": ..., "tasd_activations":
+    ...}}`) that a later compile reuses without searching: with `config`,
+    the pass applies that file's entries (checked as overrides are) and
+    leaves unlisted layers as they are (`spc-compile --tasd=FILE`).
+
+    The end-to-end check (output cosine and top-1 agreement on calibration
+    inputs) needs the emulator and is `spc-compile --tasd=search`'s, which
+    runs this pass with tighter budgets until the outputs meet it.
+  }];
+  let options = [
+    Option<"targetName", "target", "std::string", /*default=*/"\"dense-systolic\"",
+           "Target preset or file">,
+    Option<"maxError", "max-error", "double", /*default=*/"0.1",
+           "Largest relative weight error per layer">,
+    Option<"maxTerms", "max-terms", "unsigned", /*default=*/"2",
+           "Longest weight series (1 to 8)">,
+    Option<"activations", "activations", "std::string", /*default=*/"\"none\"",
+           "Structure activations (TASD-A): none, auto (the target's densest "
+           "N:M pattern of at most 1/2) or N:M">,
+    Option<"overrides", "overrides", "std::string", /*default=*/"",
+           "JSON file of per-layer settings (tasd_weights, tasd_activations)">,
+    Option<"config", "config", "std::string", /*default=*/"",
+           "Apply this saved configuration (an override file; `output` of "
+           "an earlier search) instead of searching: unlisted layers keep "
+           "their weights and activations">,
+    Option<"output", "output", "std::string", /*default=*/"",
+           "Write the chosen configuration here (an override file)">
+  ];
+  let dependentDialects = ["::spc::spa::SpaDialect"];
+  let statistics = [
+    Statistic<"numLayers", "num-layers", "Layers searched">,
+    Statistic<"numDecomposed", "num-decomposed",
+              "Layers given a lossy weight series">,
+    Statistic<"numStructured", "num-structured",
+              "Layers given structured activations">
+  ];
+}
+
+def SpaTasdDecompose : Pass<"spa-tasd-decompose"> {
+  let summary = "Apply TASD configurations: weights become their N:M series, "
+                "activations are structured at run time";
+  let description = [{
+    Applies each contraction's TASD configuration: the `config` override
+    file's `tasd_weights` / `tasd_activations` entry for the layer, else the
+    `spa.tasd_config` attribute `spa-tasd-search` left.
+
+    * **Weights.** The constant W becomes the sum of its series' terms,
+      decomposed greedily along the reduced dimension (the top-N of every M
+      values, then the same on the residual). The terms partition the kept
+      values, so the sum is exact. The constant gets `spa.tasd = {series,
+      error}`; `spa-select-formats` then stores it as
+      `#spa.encoding<tasd<...>>` and the backend packs one N:M tile per
+      term and runs one GEMM.NM per term into the same accumulator (a
+      one-term series is a plain N:M weight).
+    * **Activations (TASD-A).** The contraction gets `spa.tasd_act =
+      #spa.encoding<nm<N:M>, dim = D>` (D: the A operand's reduced
+      dimension). The backend structures every A tile with `STRUCT` before
+      its GEMMs, which declare the pattern (`act_nm`), so that a dual-side
+      engine skips the zeros. Groups run along the input channels of a
+      convolution tap and along K of a matrix product.
+
+    Errors name the layer: a series whose pattern the target does not run
+    natively or whose M does not divide the reduced extent, activations on
+    a target without a structuring unit and dual-side sparsity, and a
+    configuration for a layer without a constant, packable weight.
+
+    ```mlir
+    // spa-tasd-decompose{target=flexible-nm}
+    %w = spa.constant dense<...> : tensor<8x16xf32>
+    %y = spa.gemm %x, %w {spa.tasd_config = {activations = "2:4",
+        weights = "2:4+1:4"}} ...
+    // becomes
+    %w = spa.constant {spa.tasd = {error = 0.12 : f64, series = "2:4+1:4"}}
+        dense<...> : tensor<8x16xf32>
+    %y = spa.gemm %x, %w {spa.tasd_act = #spa.encoding<nm<2:4>, dim = 1>,
+        spa.tasd_config = ...} ...
+    ```
+  }];
+  let options = [
+    Option<"targetName", "target", "std::string", /*default=*/"\"dense-systolic\"",
+           "Target preset or file">,
+    Option<"config", "config", "std::string", /*default=*/"",
+           "Override file of per-layer configurations (else spa.tasd_config)">
+  ];
+  let dependentDialects = ["::spc::spa::SpaDialect"];
+  let statistics = [
+    Statistic<"numWeights", "num-weights", "Weights decomposed">,
+    Statistic<"numActivations", "num-activations",
+              "Contractions with structured activations">
   ];
 }
 

@@ -1,0 +1,61 @@
+//===- LayerCost.h - The layout passes' cost model ---------------*- C++ -*-===//
+//
+// Part of the SPC project.
+//
+//===----------------------------------------------------------------------===//
+//
+// The modelled cost of one contraction on a target, which spa-select-formats
+// and spa-tasd-search share: the formulas of docs/CycleModel.md for the
+// matrix unit, the structuring unit and the DRAM channel, and the energy of
+// the MACs performed and the bytes moved.
+// (A separate header: the target's `isa` namespace would clash with
+// llvm::isa in the files that only need LayoutUtils.h.)
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SPC_DIALECTS_SPA_TRANSFORMS_LAYERCOST_H
+#define SPC_DIALECTS_SPA_TRANSFORMS_LAYERCOST_H
+
+#include "LayoutUtils.h"
+
+#include "spc/Support/Sparsity.h"
+#include "spc/Target/ISA.h"
+#include "spc/Target/TargetDescription.h"
+
+#include <optional>
+
+namespace spc::spa {
+
+/// The modelled cost of one contraction, the cost model spa-select-formats
+/// and spa-tasd-search share: the matrix and structuring units' cycles
+/// (docs/CycleModel.md §3, §4) in series, overlapped with the DRAM
+/// channel's; energy from the MACs performed and the bytes moved.
+struct LayerCost {
+  uint64_t cycles = 0;
+  double energyPJ = 0.0;
+  /// The weight bytes stored in DRAM.
+  uint64_t weightBytes = 0;
+
+  /// Energy-delay product, in pJ·cycles.
+  double getEDP() const { return double(cycles) * energyPJ; }
+};
+
+/// `passes` array passes of M-row matrix instructions that perform `macs`
+/// MACs, `weightBytes` of weights plus `actBytes` of activations through
+/// DRAM, and `structElements` activation values structured (TASD-A).
+LayerCost estimateLayerCost(const target::TargetDescription &target,
+                            isa::DType dtype, const GemmShape &shape,
+                            uint64_t passes, uint64_t macs,
+                            uint64_t weightBytes, uint64_t actBytes,
+                            uint64_t structElements = 0);
+
+/// The reduction the engine streams for a K-long row with W stored as the
+/// N:M pattern `w` (n = 0: dense) and activations declared `act` (n = 0:
+/// none), or nothing when the target has no mode for `w`.
+std::optional<uint64_t> getStreamedLength(const target::TargetDescription &t,
+                                          uint64_t k, NMPattern w,
+                                          NMPattern act);
+
+} // namespace spc::spa
+
+#endif // SPC_DIALECTS_SPA_TRANSFORMS_LAYERCOST_H
