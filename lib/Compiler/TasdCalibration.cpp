@@ -259,11 +259,14 @@ spc::calibrateTasd(ModuleOp module, const CompilePipelineOptions &options,
       module.emitError() << "TASD configuration '" << options.tasd.getValue()
                          << "' misses the output check on the calibration "
                             "inputs: cosine "
-                         << llvm::formatv("{0:f6}", cos) << " (least allowed "
-                         << calibration.minCosine << "), top-1 agreement "
-                         << (top1 < 0.0 ? std::string("n/a")
-                                        : llvm::formatv("{0:f3}", top1).str())
-                         << " (least allowed " << calibration.minTop1 << ")";
+                         << llvm::formatv("{0:f6} (least allowed {1:f4}), top-1 "
+                                          "agreement {2} (least allowed {3:f4})",
+                                          cos, calibration.minCosine,
+                                          top1 < 0.0
+                                              ? std::string("n/a")
+                                              : llvm::formatv("{0:f3}", top1)
+                                                    .str(),
+                                          calibration.minTop1);
       return failure();
     }
     result.configFile = fixed ? options.tasd.getValue() : configFile.str();

@@ -215,9 +215,15 @@ SmallVector<NMPattern> getWeightPatterns(const target::TargetDescription &t,
       for (const target::Pattern &p : mode.patterns)
         add({p.n, p.m});
     if (mode.kind == target::MatrixMode::Kind::Relaxed)
-      for (int64_t div : {16, 8, 4, 2})
+      for (int64_t div : {2, 4, 8, 16})
         add({int64_t(mode.maxM) / div, int64_t(mode.maxM)});
   }
+  // Densest first, so that of two equal series the one whose first term
+  // keeps more wins (the order TASD writes them in).
+  llvm::sort(patterns, [](NMPattern a, NMPattern b) {
+    return std::make_tuple(-a.density(), a.m) <
+           std::make_tuple(-b.density(), b.m);
+  });
   return patterns;
 }
 
@@ -455,7 +461,9 @@ struct TasdSearchPass : public spa::impl::SpaTasdSearchBase<TasdSearchPass> {
              << formatPattern(c.act) << ": " << why;
     if (!c.weights.empty())
       c.error = weights.getErrors(c.weights).back();
-    if (c.error > maxError)
+    // A saved configuration passed its end-to-end check when it was kept;
+    // only a layer's own override is held to the budget.
+    if (c.error > maxError && config.empty())
       return layer.op->emitError()
              << "layer '" << layer.name << "': TASD override "
              << tasd::formatSeries(c.weights)
