@@ -187,11 +187,15 @@ spc::calibrateTasd(ModuleOp module, const CompilePipelineOptions &options,
   std::vector<std::map<std::string, emu::HostTensor>> inputs =
       calibration.inputs;
 
+  // The options every compile shares: the model as given, without TASD.
+  auto setBase = [&](CompilePipelineOptions &o) {
+    o.target = options.target.getValue();
+    o.prune = options.prune.getValue();
+    o.permute = options.permute.getValue();
+    o.overrides = options.overrides.getValue();
+  };
   CompilePipelineOptions plain;
-  plain.target = options.target.getValue();
-  plain.prune = options.prune.getValue();
-  plain.permute = options.permute.getValue();
-  plain.overrides = options.overrides.getValue();
+  setBase(plain);
   FailureOr<binary::Program> program = compileClone(module, plain);
   if (failed(program))
     return failure();
@@ -225,10 +229,7 @@ spc::calibrateTasd(ModuleOp module, const CompilePipelineOptions &options,
   }
   for (const Attempt &attempt : attempts) {
     CompilePipelineOptions candidate;
-    candidate.target = options.target.getValue();
-    candidate.prune = options.prune.getValue();
-    candidate.permute = options.permute.getValue();
-    candidate.overrides = options.overrides.getValue();
+    setBase(candidate);
     candidate.tasd = options.tasd.getValue();
     candidate.tasdMaxError = attempt.maxError;
     candidate.tasdMaxTerms = options.tasdMaxTerms;

@@ -256,19 +256,24 @@ DictionaryAttr makeConfigAttr(MLIRContext *ctx, const Config &c,
   });
 }
 
+/// Loads the `target` option's description; an error names the pass.
+LogicalResult loadPassTarget(Operation *root, StringRef pass, StringRef name,
+                             target::TargetDescription &target) {
+  llvm::Expected<target::TargetDescription> loaded = target::loadTarget(name);
+  if (!loaded)
+    return root->emitError()
+           << pass << ": " << llvm::toString(loaded.takeError());
+  target = std::move(*loaded);
+  return success();
+}
+
 struct TasdSearchPass : public spa::impl::SpaTasdSearchBase<TasdSearchPass> {
   using SpaTasdSearchBase::SpaTasdSearchBase;
 
   void runOnOperation() override {
     Operation *root = getOperation();
-    llvm::Expected<target::TargetDescription> loaded =
-        target::loadTarget(targetName);
-    if (!loaded) {
-      root->emitError() << "spa-tasd-search: "
-                        << llvm::toString(loaded.takeError());
+    if (failed(loadPassTarget(root, "spa-tasd-search", targetName, target)))
       return signalPassFailure();
-    }
-    target = std::move(*loaded);
     if (maxTerms < 1 || maxTerms > tasd::kMaxTerms || !(maxError >= 0.0)) {
       root->emitError() << "spa-tasd-search: max-terms must be 1 to "
                         << tasd::kMaxTerms
@@ -502,14 +507,8 @@ struct TasdDecomposePass
 
   void runOnOperation() override {
     Operation *root = getOperation();
-    llvm::Expected<target::TargetDescription> loaded =
-        target::loadTarget(targetName);
-    if (!loaded) {
-      root->emitError() << "spa-tasd-decompose: "
-                        << llvm::toString(loaded.takeError());
+    if (failed(loadPassTarget(root, "spa-tasd-decompose", targetName, target)))
       return signalPassFailure();
-    }
-    target = std::move(*loaded);
     FailureOr<Overrides> read = loadOverrides(root, config);
     if (failed(read))
       return signalPassFailure();
