@@ -68,9 +68,18 @@ double cosine(ArrayRef<double> a, ArrayRef<double> b) {
   return dot / std::sqrt(na * nb);
 }
 
-/// Seeded random inputs for every input of the program.
-std::vector<std::map<std::string, emu::HostTensor>>
-randomInputs(const emu::Emulator &emulator, unsigned samples, unsigned seed) {
+/// Seeded random inputs for every input of the program; an int32 input
+/// (indices, whose valid range the program does not say) needs the user's.
+FailureOr<std::vector<std::map<std::string, emu::HostTensor>>>
+randomInputs(ModuleOp module, const emu::Emulator &emulator, unsigned samples,
+             unsigned seed) {
+  for (const binary::Tensor *t : emulator.getInputs())
+    if (t->dtype != isa::DType::I8 && t->dtype != isa::DType::F32)
+      return module.emitError()
+             << "TASD calibration: input '" << t->name
+             << "' holds integers whose valid range is unknown (indices?): "
+                "give calibration inputs with --tasd-calibration="
+             << t->name << "=FILE.npy";
   std::vector<std::map<std::string, emu::HostTensor>> sets(samples);
   for (unsigned s = 0; s < samples; ++s) {
     std::mt19937 rng(seed * 7919u + s);
@@ -111,9 +120,14 @@ FailureOr<Runs> runAll(ModuleOp module, binary::Program program,
                        << llvm::toString(emulator.takeError());
     return failure();
   }
-  if (inputs.empty())
-    inputs = randomInputs(**emulator, std::max(1u, calibration.samples),
-                          calibration.seed);
+  if (inputs.empty()) {
+    auto random = randomInputs(module, **emulator,
+                               std::max(1u, calibration.samples),
+                               calibration.seed);
+    if (failed(random))
+      return failure();
+    inputs = std::move(*random);
+  }
   Runs runs;
   for (auto [i, set] : llvm::enumerate(inputs)) {
     llvm::Expected<emu::RunResult> result = (*emulator)->run(set);
