@@ -103,8 +103,8 @@ static llvm::cl::opt<std::string> tasdActivations(
     llvm::cl::ValueOptional, llvm::cl::cat(category));
 static llvm::cl::opt<double> tasdMaxError(
     "tasd-max-error",
-    llvm::cl::desc("Largest relative weight error of a layer (default 0.1)"),
-    llvm::cl::init(0.1), llvm::cl::cat(category));
+    llvm::cl::desc("Largest relative weight error of a layer (default 0.25)"),
+    llvm::cl::init(0.25), llvm::cl::cat(category));
 static llvm::cl::opt<unsigned>
     tasdMaxTerms("tasd-max-terms",
                  llvm::cl::desc("Longest weight series (default 2)"),

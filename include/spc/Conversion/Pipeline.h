@@ -48,7 +48,7 @@ struct CompilePipelineOptions
   Option<double> tasdMaxError{
       *this, "tasd-max-error",
       llvm::cl::desc("Largest relative weight error per layer"),
-      llvm::cl::init(0.1)};
+      llvm::cl::init(0.25)};
   Option<unsigned> tasdMaxTerms{
       *this, "tasd-max-terms", llvm::cl::desc("Longest weight series"),
       llvm::cl::init(2)};

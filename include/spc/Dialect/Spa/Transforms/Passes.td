@@ -314,7 +314,7 @@ def SpaTasdSearch : Pass<"spa-tasd-search"> {
   let options = [
     Option<"targetName", "target", "std::string", /*default=*/"\"dense-systolic\"",
            "Target preset or file">,
-    Option<"maxError", "max-error", "double", /*default=*/"0.1",
+    Option<"maxError", "max-error", "double", /*default=*/"0.25",
            "Largest relative weight error per layer">,
     Option<"maxTerms", "max-terms", "unsigned", /*default=*/"2",
            "Longest weight series (1 to 8)">,
