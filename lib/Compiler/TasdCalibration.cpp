@@ -141,6 +141,20 @@ FailureOr<Runs> runAll(ModuleOp module, binary::Program program,
   return runs;
 }
 
+/// Compiles a clone of `module` with `options` and runs it on every input
+/// set.
+FailureOr<Runs> compileAndRun(ModuleOp module,
+                              const CompilePipelineOptions &options,
+                              const target::TargetDescription &target,
+                              const TasdCalibrationOptions &calibration,
+                              std::vector<std::map<std::string,
+                                                   emu::HostTensor>> &inputs) {
+  FailureOr<binary::Program> program = compileClone(module, options);
+  if (failed(program))
+    return failure();
+  return runAll(module, std::move(*program), target, calibration, inputs);
+}
+
 /// The worst cosine over outputs and inputs, and the top-1 agreement.
 std::pair<double, double> compare(const Runs &reference, const Runs &runs) {
   double worst = 1.0;
@@ -210,11 +224,8 @@ spc::calibrateTasd(ModuleOp module, const CompilePipelineOptions &options,
   };
   CompilePipelineOptions plain;
   setBase(plain);
-  FailureOr<binary::Program> program = compileClone(module, plain);
-  if (failed(program))
-    return failure();
   FailureOr<Runs> reference =
-      runAll(module, std::move(*program), *target, calibration, inputs);
+      compileAndRun(module, plain, *target, calibration, inputs);
   if (failed(reference))
     return failure();
 
@@ -249,11 +260,8 @@ spc::calibrateTasd(ModuleOp module, const CompilePipelineOptions &options,
     candidate.tasdMaxTerms = options.tasdMaxTerms;
     candidate.tasdActivations = attempt.activations;
     candidate.tasdOutput = fixed ? "" : configFile.str();
-    FailureOr<binary::Program> tasdProgram = compileClone(module, candidate);
-    if (failed(tasdProgram))
-      return failure();
     FailureOr<Runs> runs =
-        runAll(module, std::move(*tasdProgram), *target, calibration, inputs);
+        compileAndRun(module, candidate, *target, calibration, inputs);
     if (failed(runs))
       return failure();
     ++result.attempts;

@@ -414,9 +414,7 @@ Error executeGemmTyped(const isa::Instruction &inst, Machine &m, Cost &cost) {
     kernels::denseGemm(a.data(), pw, c.data(), M, N, K);
     stored = N * K;
     wBytes = N * K * es;
-    uint64_t kp = K;
-    if (t.dualSide && g.actNM)
-      kp = ceilDiv(kp * g.actN, g.actM);
+    uint64_t kp = g.actNM ? t.getDualSideLength(K, g.actN, g.actM) : K;
     cycles = t.getMatrixCycles(g.dtype, M, N, kp);
     cost.performedMacs = M * N * kp;
   } else {
@@ -469,8 +467,8 @@ Error executeGemmTyped(const isa::Instruction &inst, Machine &m, Cost &cost) {
       wBytes = stored * es + N * metaRow;
       // The loader checked that a mode runs n:m (ISA §7).
       uint64_t kp = t.getNMStreamedLength(n, mm, K).value_or(K);
-      if (t.dualSide && g.actNM)
-        kp = ceilDiv(kp * g.actN, g.actM);
+      if (g.actNM)
+        kp = t.getDualSideLength(kp, g.actN, g.actM);
       cycles = t.getMatrixCycles(g.dtype, M, N, kp);
       cost.performedMacs = M * N * kp;
     } else {
@@ -600,7 +598,7 @@ Error executeStruct(const isa::Instruction &inst, Machine &m, Cost &cost) {
       std::memcpy(dst, group, groupBytes);
     }
   const target::TargetDescription &t = *m.target;
-  cost.cycles = t.structLatency + ceilDiv(rows * cols, std::max(1u, t.structLanes));
+  cost.cycles = t.getStructCycles(rows * cols);
   cost.sramBytes = 2 * rows * cols * es;
   cost.energyPJ = double(cost.sramBytes) * t.sramEnergyPJPerByte;
   return Error::success();

@@ -80,40 +80,45 @@ double tasd::getMaxDensity(ArrayRef<NMPattern> series) {
   return std::min(density, 1.0);
 }
 
-std::vector<int8_t> tasd::decompose(ArrayRef<double> values,
-                                    ArrayRef<int64_t> shape, int64_t dim,
-                                    ArrayRef<NMPattern> series) {
+void tasd::addTerm(ArrayRef<double> values, ArrayRef<int64_t> shape,
+                   int64_t dim, NMPattern p, int8_t term,
+                   std::vector<int8_t> &terms) {
   int64_t outer = 1, inner = 1, extent = shape[dim];
   for (int64_t d = 0; d < dim; ++d)
     outer *= shape[d];
   for (int64_t d = dim + 1; d < int64_t(shape.size()); ++d)
     inner *= shape[d];
-  std::vector<int8_t> terms(values.size(), -1);
+  assert(extent % p.m == 0 && "group size must divide the extent");
   SmallVector<double> mags;
   SmallVector<unsigned> open;
-  for (auto [j, p] : llvm::enumerate(series)) {
-    assert(extent % p.m == 0 && "group size must divide the extent");
-    for (int64_t o = 0; o < outer; ++o)
-      for (int64_t i = 0; i < inner; ++i)
-        for (int64_t g = 0; g < extent; g += p.m) {
-          auto index = [&](int64_t e) { return (o * extent + g + e) * inner + i; };
-          // The residual's values are the ones no earlier term kept; the
-          // others are zero there, and rank below (or tie with) every
-          // remaining value, so only the remaining ones compete.
-          mags.assign(p.m, 0.0);
-          open.clear();
-          for (int64_t e = 0; e < p.m; ++e)
-            if (terms[index(e)] < 0) {
-              mags[e] = magnitude(values[index(e)]);
-              open.push_back(unsigned(e));
-            }
-          size_t keep = std::min<size_t>(p.n, open.size());
-          std::partial_sort(open.begin(), open.begin() + keep, open.end(),
-                            Ranking{mags});
-          for (unsigned e : ArrayRef(open).take_front(keep))
-            terms[index(e)] = int8_t(j);
-        }
-  }
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t i = 0; i < inner; ++i)
+      for (int64_t g = 0; g < extent; g += p.m) {
+        auto index = [&](int64_t e) { return (o * extent + g + e) * inner + i; };
+        // The residual's values are the ones no earlier term kept; the
+        // others are zero there, and rank below (or tie with) every
+        // remaining value, so only the remaining ones compete.
+        mags.assign(p.m, 0.0);
+        open.clear();
+        for (int64_t e = 0; e < p.m; ++e)
+          if (terms[index(e)] < 0) {
+            mags[e] = magnitude(values[index(e)]);
+            open.push_back(unsigned(e));
+          }
+        size_t keep = std::min<size_t>(p.n, open.size());
+        std::partial_sort(open.begin(), open.begin() + keep, open.end(),
+                          Ranking{mags});
+        for (unsigned e : ArrayRef(open).take_front(keep))
+          terms[index(e)] = term;
+      }
+}
+
+std::vector<int8_t> tasd::decompose(ArrayRef<double> values,
+                                    ArrayRef<int64_t> shape, int64_t dim,
+                                    ArrayRef<NMPattern> series) {
+  std::vector<int8_t> terms(values.size(), -1);
+  for (auto [j, p] : llvm::enumerate(series))
+    addTerm(values, shape, dim, p, int8_t(j), terms);
   return terms;
 }
 

@@ -183,6 +183,17 @@ TargetDescription::getNMStreamedLength(unsigned n, unsigned m,
   return (k / m) * (n <= ports ? n : llvm::divideCeil(n, ports) * ports);
 }
 
+uint64_t TargetDescription::getDualSideLength(uint64_t kp, unsigned actN,
+                                              unsigned actM) const {
+  if (!dualSide || actN == 0 || actM == 0)
+    return kp;
+  return llvm::divideCeil(kp * actN, actM);
+}
+
+uint64_t TargetDescription::getStructCycles(uint64_t elements) const {
+  return structLatency + llvm::divideCeil(elements, std::max(1u, structLanes));
+}
+
 uint64_t TargetDescription::getSparseMatrixPasses(
     isa::DType dtype, uint64_t k, llvm::ArrayRef<uint32_t> rowNonZeros) const {
   uint64_t r = getReductionDepth(dtype), c = std::max(1u, arrayCols);

@@ -6,6 +6,8 @@
 
 #include "LayerCost.h"
 
+#include "spc/Target/Packing.h"
+
 #include "llvm/Support/MathExtras.h"
 
 #include <algorithm>
@@ -25,10 +27,7 @@ LayerCost spa::estimateLayerCost(const target::TargetDescription &target,
   uint64_t dram = llvm::divideCeil(weightBytes + actBytes,
                                    std::max(1u, target.dramBytesPerCycle));
   uint64_t structuring =
-      structElements ? target.structLatency +
-                           llvm::divideCeil(structElements,
-                                            std::max(1u, target.structLanes))
-                     : 0;
+      structElements ? target.getStructCycles(structElements) : 0;
   LayerCost cost;
   cost.weightBytes = weightBytes;
   // STRUCT and the GEMMs that read its tile run on separate units but in
@@ -49,7 +48,31 @@ spa::getStreamedLength(const target::TargetDescription &t, uint64_t k,
   std::optional<uint64_t> kp = k;
   if (w.n && w.n < w.m)
     kp = t.getNMStreamedLength(unsigned(w.n), unsigned(w.m), k);
-  if (kp && act.n && t.dualSide)
-    kp = llvm::divideCeil(*kp * uint64_t(act.n), uint64_t(act.m));
+  if (kp)
+    kp = t.getDualSideLength(*kp, unsigned(act.n), unsigned(act.m));
   return kp;
+}
+
+LayerCost spa::estimateSeriesCost(const target::TargetDescription &target,
+                                  isa::DType dtype, const GemmShape &shape,
+                                  llvm::ArrayRef<NMPattern> series, NMPattern act,
+                                  uint64_t actBytes) {
+  uint64_t n = shape.n, k = shape.k, m = shape.m;
+  uint64_t passes = 0, macs = 0, bytes = 0;
+  if (series.empty()) {
+    uint64_t kp = *getStreamedLength(target, k, {}, act);
+    passes = target.getMatrixPasses(dtype, n, kp);
+    macs = m * n * kp;
+    bytes = n * k * isa::elementSize(dtype);
+  }
+  for (NMPattern p : series) {
+    uint64_t kp = getStreamedLength(target, k, p, act).value_or(k);
+    passes += target.getMatrixPasses(dtype, n, kp);
+    macs += m * n * kp;
+    bytes += packing::getLayout(isa::Format::NM, dtype, n, k, unsigned(p.n),
+                                unsigned(p.m), 0)
+                 .totalBytes;
+  }
+  return estimateLayerCost(target, dtype, shape, passes, macs, bytes,
+                           actBytes, act.n ? m * k : 0);
 }

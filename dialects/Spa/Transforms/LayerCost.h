@@ -49,6 +49,15 @@ LayerCost estimateLayerCost(const target::TargetDescription &target,
                             uint64_t weightBytes, uint64_t actBytes,
                             uint64_t structElements = 0);
 
+/// The cost of a contraction whose W is stored as the N:M terms of `series`
+/// (one GEMM.NM each; empty: the dense W, one GEMM) with activations
+/// structured to `act` (n = 0: none) and `actBytes` of activations through
+/// DRAM. A term no mode runs streams the dense K.
+LayerCost estimateSeriesCost(const target::TargetDescription &target,
+                             isa::DType dtype, const GemmShape &shape,
+                             llvm::ArrayRef<NMPattern> series, NMPattern act,
+                             uint64_t actBytes);
+
 /// The reduction the engine streams for a K-long row with W stored as the
 /// N:M pattern `w` (n = 0: dense) and activations declared `act` (n = 0:
 /// none), or nothing when the target has no mode for `w`.

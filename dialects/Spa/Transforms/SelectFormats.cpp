@@ -186,7 +186,7 @@ struct SelectFormatsPass
           applied.getAs<StringAttr>("series").getValue(), error);
       if (series && series->size() > 1) {
         std::optional<Candidate> c =
-            costSeries(*series, *shape, *dtype, *stats, user);
+            costSeries(*series, *shape, *dtype, user);
         if (!c) {
           user->emitError() << "layer '" << layer << "': TASD series "
                             << tasd::formatSeries(*series)
@@ -330,30 +330,18 @@ struct SelectFormatsPass
   /// term is not a pattern the target runs.
   std::optional<Candidate> costSeries(ArrayRef<NMPattern> series,
                                       const GemmShape &shape, isa::DType dtype,
-                                      const WeightStats &stats,
                                       Operation *user) {
-    uint64_t n = shape.n, k = shape.k;
     NMPattern act = getActStructure(user);
+    for (NMPattern p : series)
+      if (shape.groupedExtent % p.m != 0 || p.n >= p.m ||
+          !getStreamedLength(target, uint64_t(shape.k), p, act))
+        return std::nullopt;
     Candidate c;
     c.format = SparsityFormat::TASD;
     c.series.assign(series.begin(), series.end());
-    uint64_t passes = 0, macs = 0;
-    for (NMPattern p : series) {
-      if (shape.groupedExtent % p.m != 0)
-        return std::nullopt;
-      std::optional<uint64_t> kp = getStreamedLength(target, k, p, act);
-      if (!kp || p.n >= p.m)
-        return std::nullopt;
-      passes += target.getMatrixPasses(dtype, n, *kp);
-      macs += uint64_t(shape.m) * n * *kp;
-      c.bytes += packing::getLayout(isa::Format::NM, dtype, n, k,
-                                    unsigned(p.n), unsigned(p.m),
-                                    stats.nonZeros)
-                     .totalBytes;
-    }
-    LayerCost cost = estimateLayerCost(
-        target, dtype, shape, passes, macs, c.bytes, getActivationBytes(user),
-        act.n ? uint64_t(shape.m) * k : 0);
+    LayerCost cost = estimateSeriesCost(target, dtype, shape, series, act,
+                                        getActivationBytes(user));
+    c.bytes = cost.weightBytes;
     c.cycles = cost.cycles;
     c.energyPJ = cost.energyPJ;
     return c;

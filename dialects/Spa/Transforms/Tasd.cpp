@@ -17,7 +17,6 @@
 #include "LayerCost.h"
 
 #include "spc/Support/Tasd.h"
-#include "spc/Target/Packing.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -153,26 +152,8 @@ struct Config {
 LayerCost costConfig(const target::TargetDescription &target,
                      const TasdLayer &layer, ArrayRef<NMPattern> series,
                      NMPattern act) {
-  const GemmShape &s = layer.shape;
-  uint64_t n = s.n, k = s.k, m = s.m;
-  uint64_t passes = 0, macs = 0, bytes = 0;
-  if (series.empty()) {
-    uint64_t kp = *getStreamedLength(target, k, {}, act);
-    passes = target.getMatrixPasses(layer.dtype, n, kp);
-    macs = m * n * kp;
-    bytes = n * k * isa::elementSize(layer.dtype);
-  }
-  for (NMPattern p : series) {
-    uint64_t kp = getStreamedLength(target, k, p, act).value_or(k);
-    passes += target.getMatrixPasses(layer.dtype, n, kp);
-    macs += m * n * kp;
-    bytes += packing::getLayout(isa::Format::NM, layer.dtype, n, k,
-                                unsigned(p.n), unsigned(p.m), 0)
-                 .totalBytes;
-  }
-  return estimateLayerCost(target, layer.dtype, s, passes, macs, bytes,
-                           getActivationBytes(layer.op),
-                           act.n ? m * k : 0);
+  return estimateSeriesCost(target, layer.dtype, layer.shape, series, act,
+                            getActivationBytes(layer.op));
 }
 
 /// The layer's weight values and the errors of the series applied to them.
@@ -185,13 +166,26 @@ public:
       values = std::move(v->v);
   }
   bool readable() const { return !values.empty(); }
-  /// The relative error of every prefix of `series`.
-  SmallVector<double> getErrors(ArrayRef<NMPattern> series) const {
+  /// The relative error of `series`.
+  double getError(ArrayRef<NMPattern> series) const {
     std::vector<int8_t> terms = tasd::decompose(values, shape, dim, series);
-    return tasd::getPrefixErrors(values, terms, series.size());
+    return getError(terms, series.size());
+  }
+  /// `terms` (a prefix's decomposition) extended by one term `p`, in place,
+  /// and the error of the longer series.
+  double extend(std::vector<int8_t> &terms, size_t numTerms,
+                NMPattern p) const {
+    if (terms.empty())
+      terms.assign(values.size(), -1);
+    tasd::addTerm(values, shape, dim, p, int8_t(numTerms), terms);
+    return getError(terms, numTerms + 1);
   }
 
 private:
+  double getError(ArrayRef<int8_t> terms, size_t numTerms) const {
+    return tasd::getPrefixErrors(values, terms, numTerms).back();
+  }
+
   ArrayRef<int64_t> shape;
   int64_t dim;
   std::vector<double> values;
@@ -390,21 +384,24 @@ struct TasdSearchPass : public spa::impl::SpaTasdSearchBase<TasdSearchPass> {
     };
     addWith({}, 0.0);
     SmallVector<NMPattern> patterns = getWeightPatterns(target, layer);
-    std::function<void(tasd::Series &)> extend = [&](tasd::Series &prefix) {
-      if (prefix.size() == maxTerms)
-        return;
-      for (NMPattern p : patterns) {
-        prefix.push_back(p);
-        double error = weights.getErrors(prefix).back();
-        addWith(prefix, error);
-        // A series that already keeps everything gains nothing from more.
-        if (error > 0.0)
-          extend(prefix);
-        prefix.pop_back();
-      }
-    };
+    // Each series extends its prefix's decomposition by one term.
+    std::function<void(tasd::Series &, const std::vector<int8_t> &)> extend =
+        [&](tasd::Series &prefix, const std::vector<int8_t> &prefixTerms) {
+          if (prefix.size() == maxTerms)
+            return;
+          for (NMPattern p : patterns) {
+            std::vector<int8_t> terms = prefixTerms;
+            double error = weights.extend(terms, prefix.size(), p);
+            prefix.push_back(p);
+            addWith(prefix, error);
+            // A series that already keeps everything gains nothing more.
+            if (error > 0.0)
+              extend(prefix, terms);
+            prefix.pop_back();
+          }
+        };
     tasd::Series prefix;
-    extend(prefix);
+    extend(prefix, {});
 
     auto better = [](const Config &a, const Config &b) {
       return std::make_tuple(a.cost.getEDP(), a.weights.size(), a.error) <
@@ -465,7 +462,7 @@ struct TasdSearchPass : public spa::impl::SpaTasdSearchBase<TasdSearchPass> {
              << tasd::formatSeries(c.weights) << " / activations "
              << formatPattern(c.act) << ": " << why;
     if (!c.weights.empty())
-      c.error = weights.getErrors(c.weights).back();
+      c.error = weights.getError(c.weights);
     // A saved configuration passed its end-to-end check when it was kept;
     // only a layer's own override is held to the budget.
     if (c.error > maxError && config.empty())

@@ -57,6 +57,14 @@ std::vector<int8_t> decompose(llvm::ArrayRef<double> values,
                               llvm::ArrayRef<int64_t> shape, int64_t dim,
                               llvm::ArrayRef<NMPattern> series);
 
+/// Applies one more term to a decomposition in progress: the elements no
+/// term keeps yet (`terms[i] < 0`) compete, and the `p.n` best of every
+/// group of `p.m` along `dim` get index `term`. decompose() is this for each
+/// term in turn; a search extends a shared prefix with it.
+void addTerm(llvm::ArrayRef<double> values, llvm::ArrayRef<int64_t> shape,
+             int64_t dim, NMPattern p, int8_t term,
+             std::vector<int8_t> &terms);
+
 /// The relative Frobenius error ||A - (A1 + ... + Aj)|| / ||A|| of each
 /// prefix of the series: element j - 1 is the error of the first j terms.
 /// `terms` comes from decompose(). The error of a zero tensor is 0.

@@ -159,6 +159,13 @@ struct TargetDescription {
   /// None when no mode runs n:m.
   std::optional<uint64_t> getNMStreamedLength(unsigned n, unsigned m,
                                               uint64_t k) const;
+  /// The reduction a matrix instruction streams when its activations
+  /// declare `act_n:act_m` (CycleModel.md §3): ceil(kp · act_n / act_m) on
+  /// a dual-side engine, `kp` otherwise or without the declaration (0:0).
+  uint64_t getDualSideLength(uint64_t kp, unsigned actN, unsigned actM) const;
+  /// The cycles of a STRUCT over `elements` values (CycleModel.md §4):
+  /// latency + ceil(elements / lanes).
+  uint64_t getStructCycles(uint64_t elements) const;
   /// The passes of a GEMM.SP over a dense K whose weight rows hold
   /// `rowNonZeros` stored entries: Σ over groups g of C rows of t_g =
   /// max(ceil(max nnz / R), ceil(ceil(K/R) / max_speedup)).

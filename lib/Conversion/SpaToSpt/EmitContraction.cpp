@@ -485,8 +485,8 @@ void Out::account(const isa::Instruction &inst, uint64_t dataCost) {
                               .value_or(g.k)
                         : g.k;
       // CycleModel.md §3: a dual-side engine skips structured activations.
-      if (target.dualSide && g.actNM)
-        kp = ceilDiv(kp * g.actN, g.actM);
+      if (g.actNM)
+        kp = target.getDualSideLength(kp, g.actN, g.actM);
       cycles = target.getMatrixCycles(g.dtype, g.m, g.n, kp);
     }
     est.matrix += cycles;
@@ -496,9 +496,7 @@ void Out::account(const isa::Instruction &inst, uint64_t dataCost) {
   }
   case isa::Opcode::Struct: {
     const isa::Struct &st = inst.get<isa::Struct>();
-    uint64_t cycles =
-        target.structLatency +
-        ceilDiv(uint64_t(st.rows) * st.cols, std::max(1u, target.structLanes));
+    uint64_t cycles = target.getStructCycles(uint64_t(st.rows) * st.cols);
     est.structuring += cycles;
     if (timed)
       timing.add(inst, 1, 4, cycles, 0);
@@ -2327,16 +2325,6 @@ FailureOr<View> describe(Emitter &emitter, Value value, Operation *user) {
   return View::contiguous(0, *dtype, type.getShape());
 }
 
-/// Element `p` of a weight as a number.
-double readElement(DType dtype, const uint8_t *p) {
-  if (dtype == DType::F32) {
-    float f;
-    std::memcpy(&f, p, 4);
-    return f;
-  }
-  return int8_t(*p);
-}
-
 /// The weight W[N][K] of a contraction whose constant weight `weight` is
 /// stored in `layout`, packed per tile: W[n][k] is element `index(n, k)` of
 /// the constant. Checks that the data and the target fit the format.
@@ -2411,9 +2399,10 @@ getPackedWeights(Emitter &emitter, Operation *op, Value weight,
   if (layout.getFormat() == spa::SparsityFormat::TASD) {
     // Split W into its terms again (the decomposition of a TASD sum is the
     // sum's own, Tasd.h); every value must belong to one of them.
+    std::optional<SmallVector<double>> constant = readConstant(weight);
     std::vector<double> values(uint64_t(N) * K);
     for (auto [i, v] : llvm::enumerate(values))
-      v = readElement(*dtype, &data[i * es]);
+      v = (*constant)[index(int64_t(i) / K, int64_t(i) % K)];
     std::vector<int8_t> terms =
         tasd::decompose(values, {N, K}, 1, layout.getPatterns());
     for (auto [i, term] : llvm::enumerate(terms))
