@@ -145,6 +145,16 @@ SmallVector<double> tasd::getPrefixErrors(ArrayRef<double> values,
   return errors;
 }
 
+SmallVector<uint64_t> tasd::countTermNonZeros(ArrayRef<double> values,
+                                              ArrayRef<int8_t> terms,
+                                              size_t numTerms) {
+  SmallVector<uint64_t> counts(numTerms, 0);
+  for (auto [v, t] : llvm::zip_equal(values, terms))
+    if (t >= 0 && size_t(t) < numTerms && v != 0.0)
+      ++counts[t];
+  return counts;
+}
+
 void tasd::structureRow(MutableArrayRef<float> values, unsigned n,
                         unsigned m) {
   SmallVector<double> row(values.begin(), values.end());

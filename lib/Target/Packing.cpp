@@ -63,6 +63,23 @@ Layout packing::getLayout(isa::Format format, isa::DType dtype, uint64_t rows,
   return l;
 }
 
+uint64_t packing::getNMCompressedBytes(isa::DType dtype, uint64_t rows,
+                                       uint64_t cols, unsigned n, unsigned m,
+                                       uint64_t nonZeros) {
+  return getLayout(isa::Format::Bitmap, dtype, rows,
+                   getNMValuesPerRow(cols, n, m), 0, 0, nonZeros)
+             .totalBytes +
+         rows * getNMMetaBytesPerRow(cols, n, m);
+}
+
+uint64_t packing::getNMDramBytes(isa::DType dtype, uint64_t rows,
+                                 uint64_t cols, unsigned n, unsigned m,
+                                 uint64_t nonZeros) {
+  return std::min(
+      getLayout(isa::Format::NM, dtype, rows, cols, n, m, 0).totalBytes,
+      getNMCompressedBytes(dtype, rows, cols, n, m, nonZeros));
+}
+
 uint64_t packing::countBitmap(llvm::ArrayRef<uint8_t> bitmap, uint64_t rows,
                               uint64_t cols) {
   uint64_t rowBytes = llvm::divideCeil(cols, 8), count = 0;

@@ -114,6 +114,43 @@ TEST(PackingTest, RoundTripProperty) {
   }
 }
 
+// An N:M matrix whose values cross DRAM bitmap-compressed: the values part
+// packed as a bitmap is exactly getNMCompressedBytes less the metadata, it
+// unpacks to the same values, and getNMDramBytes takes it only when it is
+// the smaller.
+TEST(PackingTest, NMCompressedValues) {
+  // 4 x 16 at 2:4: 32 stored slots, of which `nonZeros` hold a value.
+  for (unsigned nonZeros : {0u, 5u, 32u}) {
+    std::vector<float> dense(64, 0.0f);
+    for (unsigned i = 0; i < nonZeros; ++i)
+      dense[(i / 2) * 4 + i % 2] = float(i + 1);
+    auto packed =
+        packing::pack(toBytes(dense), DType::F32, 4, 16, Format::NM, 2, 4);
+    ASSERT_TRUE(static_cast<bool>(packed));
+    packing::Layout layout =
+        packing::getLayout(Format::NM, DType::F32, 4, 16, 2, 4, 0);
+    llvm::ArrayRef<uint8_t> values =
+        llvm::ArrayRef(*packed).take_front(layout.firstBytes);
+    auto compressed =
+        packing::pack(values, DType::F32, 4, 8, Format::Bitmap);
+    ASSERT_TRUE(static_cast<bool>(compressed));
+    EXPECT_EQ(compressed->size() + layout.secondBytes,
+              packing::getNMCompressedBytes(DType::F32, 4, 16, 2, 4,
+                                            nonZeros));
+    auto expanded =
+        packing::unpack(*compressed, DType::F32, 4, 8, Format::Bitmap);
+    ASSERT_TRUE(static_cast<bool>(expanded));
+    EXPECT_EQ(*expanded, values.vec());
+    EXPECT_EQ(packing::getNMDramBytes(DType::F32, 4, 16, 2, 4, nonZeros),
+              std::min<uint64_t>(layout.totalBytes,
+                                 compressed->size() + layout.secondBytes));
+  }
+  // Full values: the bitmap only adds bytes.
+  EXPECT_EQ(packing::getNMDramBytes(DType::F32, 4, 16, 2, 4, 32),
+            packing::getLayout(Format::NM, DType::F32, 4, 16, 2, 4, 0)
+                .totalBytes);
+}
+
 TEST(PackingTest, Errors) {
   std::vector<float> row = {1, 2, 3, 0};
   EXPECT_THAT(errorOf(packing::pack(toBytes(row), DType::F32, 1, 4, Format::NM,

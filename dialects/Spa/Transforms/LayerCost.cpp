@@ -8,6 +8,7 @@
 
 #include "spc/Target/Packing.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/MathExtras.h"
 
 #include <algorithm>
@@ -56,7 +57,8 @@ spa::getStreamedLength(const target::TargetDescription &t, uint64_t k,
 LayerCost spa::estimateSeriesCost(const target::TargetDescription &target,
                                   isa::DType dtype, const GemmShape &shape,
                                   llvm::ArrayRef<NMPattern> series, NMPattern act,
-                                  uint64_t actBytes) {
+                                  uint64_t actBytes,
+                                  llvm::ArrayRef<uint64_t> nonZeros) {
   uint64_t n = shape.n, k = shape.k, m = shape.m;
   uint64_t passes = 0, macs = 0, bytes = 0;
   if (series.empty()) {
@@ -64,14 +66,22 @@ LayerCost spa::estimateSeriesCost(const target::TargetDescription &target,
     passes = target.getMatrixPasses(dtype, n, kp);
     macs = m * n * kp;
     bytes = n * k * isa::elementSize(dtype);
+    if (!nonZeros.empty())
+      bytes = std::min(bytes, packing::getLayout(isa::Format::Bitmap, dtype, n,
+                                                 k, 0, 0, nonZeros.front())
+                                  .totalBytes);
   }
-  for (NMPattern p : series) {
-    uint64_t kp = getStreamedLength(target, k, p, act).value_or(k);
+  for (auto [i, p] : llvm::enumerate(series)) {
+    std::optional<uint64_t> streamed = getStreamedLength(target, k, p, act);
+    uint64_t kp = streamed.value_or(k);
     passes += target.getMatrixPasses(dtype, n, kp);
     macs += m * n * kp;
-    bytes += packing::getLayout(isa::Format::NM, dtype, n, k, unsigned(p.n),
-                                unsigned(p.m), 0)
-                 .totalBytes;
+    unsigned tn = unsigned(p.n), tm = unsigned(p.m);
+    // Only GEMM.NM tiles cross the channel compressed.
+    bytes += streamed && i < nonZeros.size()
+                 ? packing::getNMDramBytes(dtype, n, k, tn, tm, nonZeros[i])
+                 : packing::getLayout(isa::Format::NM, dtype, n, k, tn, tm, 0)
+                       .totalBytes;
   }
   return estimateLayerCost(target, dtype, shape, passes, macs, bytes,
                            actBytes, act.n ? m * k : 0);

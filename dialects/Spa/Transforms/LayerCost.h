@@ -50,13 +50,18 @@ LayerCost estimateLayerCost(const target::TargetDescription &target,
                             uint64_t structElements = 0);
 
 /// The cost of a contraction whose W is stored as the N:M terms of `series`
-/// (one GEMM.NM each; empty: the dense W, one GEMM) with activations
+/// (one GEMM.NM each; empty: W as it is, one GEMM) with activations
 /// structured to `act` (n = 0: none) and `actBytes` of activations through
-/// DRAM. A term no mode runs streams the dense K.
+/// DRAM. A term no mode runs streams the dense K. `nonZeros` holds W's
+/// non-zero count for an empty series, else each term's: W then crosses
+/// the DRAM channel bitmap-compressed where that is smaller (the dense W as
+/// a bitmap, a term's N:M values as packing::getNMCompressedBytes), as the
+/// backend moves it. Without counts, every stored value is moved.
 LayerCost estimateSeriesCost(const target::TargetDescription &target,
                              isa::DType dtype, const GemmShape &shape,
                              llvm::ArrayRef<NMPattern> series, NMPattern act,
-                             uint64_t actBytes);
+                             uint64_t actBytes,
+                             llvm::ArrayRef<uint64_t> nonZeros = {});
 
 /// The reduction the engine streams for a K-long row with W stored as the
 /// N:M pattern `w` (n = 0: dense) and activations declared `act` (n = 0:

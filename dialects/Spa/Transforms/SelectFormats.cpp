@@ -186,7 +186,7 @@ struct SelectFormatsPass
           applied.getAs<StringAttr>("series").getValue(), error);
       if (series && series->size() > 1) {
         std::optional<Candidate> c =
-            costSeries(*series, *shape, *dtype, user);
+            costSeries(constant, *series, *shape, *dtype, user);
         if (!c) {
           user->emitError() << "layer '" << layer << "': TASD series "
                             << tasd::formatSeries(*series)
@@ -302,9 +302,14 @@ struct SelectFormatsPass
       Candidate c;
       c.format = SparsityFormat::NM;
       c.pattern = p;
-      c.bytes = layoutBytes(isa::Format::NM, p);
       std::optional<uint64_t> kp = getStreamedLength(target, k, p, act);
       c.native = kp.has_value();
+      // GEMM.NM tiles cross the channel with their values compressed when
+      // that is smaller (the backend's choice).
+      c.bytes = c.native ? packing::getNMDramBytes(dtype, n, k, unsigned(p.n),
+                                                   unsigned(p.m),
+                                                   stats.nonZeros)
+                         : layoutBytes(isa::Format::NM, p);
       candidates.push_back(finish(
           c, c.native ? target.getMatrixPasses(dtype, n, *kp) : densePasses,
           m * n * kp.value_or(denseK)));
@@ -328,7 +333,8 @@ struct SelectFormatsPass
 
   /// The cost of a TASD series: one GEMM.NM per term, or nothing when a
   /// term is not a pattern the target runs.
-  std::optional<Candidate> costSeries(ArrayRef<NMPattern> series,
+  std::optional<Candidate> costSeries(ConstantOp constant,
+                                      ArrayRef<NMPattern> series,
                                       const GemmShape &shape, isa::DType dtype,
                                       Operation *user) {
     NMPattern act = getActStructure(user);
@@ -339,8 +345,21 @@ struct SelectFormatsPass
     Candidate c;
     c.format = SparsityFormat::TASD;
     c.series.assign(series.begin(), series.end());
+    // The terms' non-zeros: decomposing the sum again gives the terms the
+    // backend packs.
+    SmallVector<uint64_t> nonZeros;
+    FailureOr<std::optional<int64_t>> dim =
+        getWeightReductionDim(constant.getResult());
+    if (std::optional<WeightValues> values =
+            readWeightValues(constant.getValue());
+        values && succeeded(dim) && *dim)
+      nonZeros = tasd::countTermNonZeros(
+          values->v,
+          tasd::decompose(values->v, constant.getType().getShape(), **dim,
+                          series),
+          series.size());
     LayerCost cost = estimateSeriesCost(target, dtype, shape, series, act,
-                                        getActivationBytes(user));
+                                        getActivationBytes(user), nonZeros);
     c.bytes = cost.weightBytes;
     c.cycles = cost.cycles;
     c.energyPJ = cost.energyPJ;

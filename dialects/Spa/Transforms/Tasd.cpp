@@ -147,49 +147,59 @@ struct Config {
   LayerCost cost;
 };
 
-/// Costs a layer with its weight as `series` (empty: as it is, dense) and
-/// activations `act`.
-LayerCost costConfig(const target::TargetDescription &target,
-                     const TasdLayer &layer, ArrayRef<NMPattern> series,
-                     NMPattern act) {
-  return estimateSeriesCost(target, layer.dtype, layer.shape, series, act,
-                            getActivationBytes(layer.op));
-}
-
-/// The layer's weight values and the errors of the series applied to them.
-class WeightErrors {
+/// The layer's weight values, and what a series makes of them: its
+/// relative error and the non-zeros each term keeps.
+class LayerWeights {
 public:
-  explicit WeightErrors(TasdLayer &layer)
+  explicit LayerWeights(TasdLayer &layer)
       : shape(layer.weight.getType().getShape()), dim(layer.weightDim) {
     ConstantOp weight = layer.weight;
     if (std::optional<WeightValues> v = readWeightValues(weight.getValue()))
       values = std::move(v->v);
   }
   bool readable() const { return !values.empty(); }
-  /// The relative error of `series`.
-  double getError(ArrayRef<NMPattern> series) const {
-    std::vector<int8_t> terms = tasd::decompose(values, shape, dim, series);
-    return getError(terms, series.size());
+  /// Which term of `series` keeps each value (tasd::decompose).
+  std::vector<int8_t> decompose(ArrayRef<NMPattern> series) const {
+    return tasd::decompose(values, shape, dim, series);
   }
-  /// `terms` (a prefix's decomposition) extended by one term `p`, in place,
-  /// and the error of the longer series.
-  double extend(std::vector<int8_t> &terms, size_t numTerms,
-                NMPattern p) const {
+  /// `terms` (a prefix's decomposition of `numTerms` terms) extended by one
+  /// term `p`, in place.
+  void extend(std::vector<int8_t> &terms, size_t numTerms,
+              NMPattern p) const {
     if (terms.empty())
       terms.assign(values.size(), -1);
     tasd::addTerm(values, shape, dim, p, int8_t(numTerms), terms);
-    return getError(terms, numTerms + 1);
+  }
+  /// The relative error of the `numTerms` terms of `terms`.
+  double getError(ArrayRef<int8_t> terms, size_t numTerms) const {
+    return numTerms ? tasd::getPrefixErrors(values, terms, numTerms).back()
+                    : 0.0;
+  }
+  /// The non-zeros of each of the `numTerms` terms of `terms`, or with no
+  /// terms those of the weight (estimateSeriesCost's counts).
+  SmallVector<uint64_t> countNonZeros(ArrayRef<int8_t> terms,
+                                      size_t numTerms) const {
+    if (numTerms)
+      return tasd::countTermNonZeros(values, terms, numTerms);
+    return {uint64_t(llvm::count_if(values, [](double v) { return v != 0.0; }))};
   }
 
 private:
-  double getError(ArrayRef<int8_t> terms, size_t numTerms) const {
-    return tasd::getPrefixErrors(values, terms, numTerms).back();
-  }
-
   ArrayRef<int64_t> shape;
   int64_t dim;
   std::vector<double> values;
 };
+
+/// Costs a layer with its weight as `series` (empty: as it is), whose
+/// decomposition is `terms`, and activations `act`.
+LayerCost costConfig(const target::TargetDescription &target,
+                     const TasdLayer &layer, const LayerWeights &weights,
+                     ArrayRef<NMPattern> series, ArrayRef<int8_t> terms,
+                     NMPattern act) {
+  return estimateSeriesCost(target, layer.dtype, layer.shape, series, act,
+                            getActivationBytes(layer.op),
+                            weights.countNonZeros(terms, series.size()));
+}
 
 /// The patterns the target runs natively that fit the layer: the `nm`
 /// modes' patterns (N < M), and for a relaxed mode N:M with M its largest
@@ -362,7 +372,7 @@ struct TasdSearchPass : public spa::impl::SpaTasdSearchBase<TasdSearchPass> {
   LogicalResult search(TasdLayer &layer, NMPattern act,
                        llvm::json::Object &chosen) {
     ++numLayers;
-    WeightErrors weights(layer);
+    LayerWeights weights(layer);
     if (!weights.readable())
       return success();
     SmallVector<NMPattern> acts = {NMPattern()};
@@ -372,17 +382,20 @@ struct TasdSearchPass : public spa::impl::SpaTasdSearchBase<TasdSearchPass> {
     // Every candidate: the weight as it is, and each series (depth-first,
     // so that the errors of a prefix come with the series).
     SmallVector<Config> candidates;
-    auto addWith = [&](const tasd::Series &series, double error) {
+    auto addWith = [&](const tasd::Series &series,
+                       ArrayRef<int8_t> terms) {
+      double error = weights.getError(terms, series.size());
       for (NMPattern a : acts) {
         Config c;
         c.weights = series;
         c.act = a;
         c.error = error;
-        c.cost = costConfig(target, layer, series, a);
+        c.cost = costConfig(target, layer, weights, series, terms, a);
         candidates.push_back(c);
       }
+      return error;
     };
-    addWith({}, 0.0);
+    addWith({}, {});
     SmallVector<NMPattern> patterns = getWeightPatterns(target, layer);
     // Each series extends its prefix's decomposition by one term.
     std::function<void(tasd::Series &, const std::vector<int8_t> &)> extend =
@@ -391,9 +404,9 @@ struct TasdSearchPass : public spa::impl::SpaTasdSearchBase<TasdSearchPass> {
             return;
           for (NMPattern p : patterns) {
             std::vector<int8_t> terms = prefixTerms;
-            double error = weights.extend(terms, prefix.size(), p);
+            weights.extend(terms, prefix.size(), p);
             prefix.push_back(p);
-            addWith(prefix, error);
+            double error = addWith(prefix, terms);
             // A series that already keeps everything gains nothing more.
             if (error > 0.0)
               extend(prefix, terms);
@@ -445,7 +458,7 @@ struct TasdSearchPass : public spa::impl::SpaTasdSearchBase<TasdSearchPass> {
   /// the budget.
   FailureOr<Config> applyOverride(const TasdLayer &layer,
                                   const LayerOverride &o,
-                                  const WeightErrors &weights,
+                                  const LayerWeights &weights,
                                   const Config &best) {
     std::string error;
     Config c;
@@ -461,8 +474,11 @@ struct TasdSearchPass : public spa::impl::SpaTasdSearchBase<TasdSearchPass> {
              << "layer '" << layer.name << "': TASD override "
              << tasd::formatSeries(c.weights) << " / activations "
              << formatPattern(c.act) << ": " << why;
-    if (!c.weights.empty())
-      c.error = weights.getError(c.weights);
+    std::vector<int8_t> terms;
+    if (!c.weights.empty()) {
+      terms = weights.decompose(c.weights);
+      c.error = weights.getError(terms, c.weights.size());
+    }
     // A saved configuration passed its end-to-end check when it was kept;
     // only a layer's own override is held to the budget.
     if (c.error > maxError && config.empty())
@@ -476,7 +492,7 @@ struct TasdSearchPass : public spa::impl::SpaTasdSearchBase<TasdSearchPass> {
              << tasd::formatSeries(best.weights) << " (error "
              << llvm::formatv("{0:f4}", best.error) << ", activations "
              << formatPattern(best.act) << ")";
-    c.cost = costConfig(target, layer, c.weights, c.act);
+    c.cost = costConfig(target, layer, weights, c.weights, terms, c.act);
     return c;
   }
 

@@ -72,6 +72,12 @@ llvm::SmallVector<double> getPrefixErrors(llvm::ArrayRef<double> values,
                                           llvm::ArrayRef<int8_t> terms,
                                           size_t numTerms);
 
+/// The non-zero values each of the first `numTerms` terms of `terms`
+/// (from decompose()) holds.
+llvm::SmallVector<uint64_t> countTermNonZeros(llvm::ArrayRef<double> values,
+                                              llvm::ArrayRef<int8_t> terms,
+                                              size_t numTerms);
+
 /// Keeps the `n` values of largest magnitude of every group of `m` in a row
 /// of `values` (a multiple of `m` long) and zeroes the others: STRUCT on one
 /// row, for reference and host-side evaluation.

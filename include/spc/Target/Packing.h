@@ -37,6 +37,20 @@ struct Layout {
   uint64_t totalBytes = 0;
 };
 
+/// The DRAM bytes of an N:M matrix whose values part crosses the channel
+/// bitmap-compressed: the values (`rows` x values per row, §6.4.1) as a
+/// bitmap constant of their `nonZeros` non-zeros (§6.4.2), which `LOAD.DECOMP`
+/// expands in the scratchpad, and the metadata as a constant of its own.
+/// Cheaper than the plain N:M constant when most stored values are zero
+/// (a sparse weight, or a TASD term of one).
+uint64_t getNMCompressedBytes(isa::DType dtype, uint64_t rows, uint64_t cols,
+                              unsigned n, unsigned m, uint64_t nonZeros);
+
+/// What an N:M matrix of `nonZeros` non-zeros moves through DRAM: the
+/// smaller of the plain constant and the compressed one.
+uint64_t getNMDramBytes(isa::DType dtype, uint64_t rows, uint64_t cols,
+                        unsigned n, unsigned m, uint64_t nonZeros);
+
 /// Bits of one N:M index: max(1, ceil(log2 m)) (ISA §6.4.1).
 unsigned getIndexBits(unsigned m);
 /// Stored values per row and metadata bytes per row of an N:M packing.

@@ -683,9 +683,10 @@ struct PackedWeights {
 
   std::vector<WeightMatrix> terms;
   std::string name;
-  /// Per term, the DRAM address of each tile constant, by (row, rows, k0,
-  /// kt).
-  std::vector<std::map<std::array<int64_t, 4>, uint64_t>> tiles;
+  /// Per term, the DRAM address of each tile constant (and of its
+  /// metadata's when its values are compressed), by (row, rows, k0, kt).
+  std::vector<std::map<std::array<int64_t, 4>, std::array<uint64_t, 2>>>
+      tiles;
 
   const WeightMatrix &front() const { return terms.front(); }
   /// K tiles must be multiples of every term's group.
@@ -925,21 +926,61 @@ void loadPackedTile(Out &out, PackedWeights &w, int64_t row, int64_t nt,
                     int64_t k0, int64_t kt, uint32_t sram, int64_t ld) {
   for (auto [j, matrix] : llvm::enumerate(w.terms)) {
     packing::Layout layout = matrix.getTileLayout(row, nt, k0, kt);
-    uint64_t dram = 0;
+    bool compressed = matrix.compressesValues(row, nt, k0, kt);
+    unsigned n = matrix.getN(), m = matrix.getM();
+    uint64_t valuesPerRow =
+        compressed ? packing::getNMValuesPerRow(uint64_t(kt), n, m) : 0;
+    std::array<uint64_t, 2> dram = {0, 0};
     if (!out.dry) {
-      auto [it, inserted] = w.tiles[j].insert({{row, nt, k0, kt}, 0});
-      if (inserted)
-        it->second = out.emitter.addConstant(
+      auto [it, inserted] = w.tiles[j].insert({{row, nt, k0, kt}, {0, 0}});
+      if (inserted) {
+        std::string name =
             w.name + (w.terms.size() > 1 ? ".term" + std::to_string(j) : "") +
-                ".tile" + std::to_string(row) + "_" + std::to_string(k0),
-            matrix.getDType(), uint32_t(nt), uint32_t(kt),
-            llvm::cantFail(matrix.packTile(row, nt, k0, kt)),
-            matrix.getFormat(), matrix.getN(), matrix.getM());
+            ".tile" + std::to_string(row) + "_" + std::to_string(k0);
+        DType dtype = matrix.getDType();
+        if (compressed) {
+          auto [values, meta] =
+              llvm::cantFail(matrix.packCompressedTile(row, nt, k0, kt));
+          it->second[0] = out.emitter.addConstant(
+              name + ".values", dtype, uint32_t(nt), uint32_t(valuesPerRow),
+              std::move(values), isa::Format::Bitmap);
+          it->second[1] = out.emitter.addConstant(
+              name + ".meta", DType::I8, uint32_t(nt),
+              uint32_t(packing::getNMMetaBytesPerRow(kt, n, m)),
+              std::move(meta));
+        } else {
+          it->second[0] = out.emitter.addConstant(
+              name, dtype, uint32_t(nt), uint32_t(kt),
+              llvm::cantFail(matrix.packTile(row, nt, k0, kt)),
+              matrix.getFormat(), n, m);
+        }
+      }
       dram = it->second;
     }
     uint32_t at = sram + uint32_t(w.getTermOffset(j, row, nt, k0, kt));
+    if (compressed) {
+      // The values expand to the N:M values in place; the metadata follows
+      // where GEMM.NM expects it.
+      isa::LoadDecomp d;
+      d.buffer = Buffer::Wgt;
+      d.dtype = matrix.getDType();
+      d.sramAddr = at;
+      d.rows = uint16_t(nt);
+      d.cols = uint16_t(valuesPerRow);
+      d.format = isa::Format::Bitmap;
+      d.sramRowStride = uint32_t(valuesPerRow);
+      packing::Layout values =
+          packing::getLayout(isa::Format::Bitmap, d.dtype, nt, valuesPerRow,
+                             0, 0, matrix.countTileNonZeros(row, nt, k0, kt));
+      d.dramMetaAddr = uint32_t(dram[0]);
+      d.dramAddr = uint32_t(dram[0] + values.secondOffset);
+      out.emit({isa::Opcode::LoadDecomp, 0, d}, values.secondBytes);
+      loadBytes(out, Buffer::Wgt, at + uint32_t(layout.secondOffset), dram[1],
+                layout.secondBytes);
+      continue;
+    }
     if (matrix.getEngine() != WeightMatrix::Engine::Decompress) {
-      loadBytes(out, Buffer::Wgt, at, dram, layout.totalBytes);
+      loadBytes(out, Buffer::Wgt, at, dram[0], layout.totalBytes);
       continue;
     }
     isa::LoadDecomp d;
@@ -952,13 +993,13 @@ void loadPackedTile(Out &out, PackedWeights &w, int64_t row, int64_t nt,
     d.sramRowStride = uint32_t(ld);
     uint64_t valueBytes = 0;
     if (d.format == isa::Format::NM) {
-      d.n = uint16_t(matrix.getN());
-      d.m = uint16_t(matrix.getM());
-      d.dramAddr = uint32_t(dram);
-      d.dramMetaAddr = uint32_t(dram + layout.secondOffset);
+      d.n = uint16_t(n);
+      d.m = uint16_t(m);
+      d.dramAddr = uint32_t(dram[0]);
+      d.dramMetaAddr = uint32_t(dram[0] + layout.secondOffset);
     } else {
-      d.dramMetaAddr = uint32_t(dram);
-      d.dramAddr = uint32_t(dram + layout.secondOffset);
+      d.dramMetaAddr = uint32_t(dram[0]);
+      d.dramAddr = uint32_t(dram[0] + layout.secondOffset);
       valueBytes = layout.secondBytes;
     }
     out.emit({isa::Opcode::LoadDecomp, 0, d}, valueBytes);
@@ -2477,8 +2518,7 @@ void noteWeights(Emitter &emitter, Value weight, const PackedWeights *packed,
     uint64_t stored = 0;
     for (auto [term, tiles] : llvm::zip_equal(packed->terms, packed->tiles))
       for (const auto &[key, addr] : tiles)
-        stored +=
-            term.getTileLayout(key[0], key[1], key[2], key[3]).totalBytes;
+        stored += term.getDramBytes(key[0], key[1], key[2], key[3]);
     std::string format;
     if (packed->terms.size() > 1) {
       format = "tasd " + tasd::formatSeries(llvm::to_vector(llvm::map_range(

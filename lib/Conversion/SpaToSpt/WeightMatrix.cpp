@@ -61,6 +61,14 @@ uint32_t WeightMatrix::countNonZeros(int64_t r, int64_t k0, int64_t kt) const {
   return row[k0 + kt] - row[k0];
 }
 
+uint64_t WeightMatrix::countTileNonZeros(int64_t n0, int64_t nt, int64_t k0,
+                                         int64_t kt) const {
+  uint64_t total = 0;
+  for (int64_t r = n0; r < n0 + nt; ++r)
+    total += countNonZeros(r, k0, kt);
+  return total;
+}
+
 uint64_t WeightMatrix::getNumNonZeros() const {
   uint64_t total = 0;
   for (int64_t r = 0; r < rows; ++r)
@@ -72,8 +80,7 @@ packing::Layout WeightMatrix::getTileLayout(int64_t n0, int64_t nt, int64_t k0,
                                             int64_t kt) const {
   uint64_t nonZeros = 0;
   if (format == isa::Format::Bitmap || format == isa::Format::CSR)
-    for (int64_t r = n0; r < n0 + nt; ++r)
-      nonZeros += countNonZeros(r, k0, kt);
+    nonZeros = countTileNonZeros(n0, nt, k0, kt);
   return packing::getLayout(format, dtype, nt, kt, n, m, nonZeros);
 }
 
@@ -85,6 +92,42 @@ WeightMatrix::packTile(int64_t n0, int64_t nt, int64_t k0, int64_t kt) const {
     std::memcpy(&tile[size_t(r) * kt * es],
                 &dense[(size_t(n0 + r) * cols + k0) * es], size_t(kt) * es);
   return packing::pack(tile, dtype, nt, kt, format, n, m);
+}
+
+bool WeightMatrix::compressesValues(int64_t n0, int64_t nt, int64_t k0,
+                                    int64_t kt) const {
+  if (engine != Engine::NM)
+    return false;
+  return packing::getNMCompressedBytes(
+             dtype, nt, kt, n, m, countTileNonZeros(n0, nt, k0, kt)) <
+         getTileLayout(n0, nt, k0, kt).totalBytes;
+}
+
+llvm::Expected<std::pair<std::vector<uint8_t>, std::vector<uint8_t>>>
+WeightMatrix::packCompressedTile(int64_t n0, int64_t nt, int64_t k0,
+                                 int64_t kt) const {
+  llvm::Expected<std::vector<uint8_t>> plain = packTile(n0, nt, k0, kt);
+  if (!plain)
+    return plain.takeError();
+  packing::Layout layout = getTileLayout(n0, nt, k0, kt);
+  llvm::ArrayRef<uint8_t> bytes = *plain;
+  llvm::Expected<std::vector<uint8_t>> values = packing::pack(
+      bytes.take_front(layout.firstBytes), dtype, uint64_t(nt),
+      packing::getNMValuesPerRow(uint64_t(kt), n, m), isa::Format::Bitmap);
+  if (!values)
+    return values.takeError();
+  llvm::ArrayRef<uint8_t> meta =
+      bytes.slice(layout.secondOffset, layout.secondBytes);
+  return std::make_pair(std::move(*values),
+                        std::vector<uint8_t>(meta.begin(), meta.end()));
+}
+
+uint64_t WeightMatrix::getDramBytes(int64_t n0, int64_t nt, int64_t k0,
+                                    int64_t kt) const {
+  if (!compressesValues(n0, nt, k0, kt))
+    return getTileLayout(n0, nt, k0, kt).totalBytes;
+  return packing::getNMCompressedBytes(dtype, nt, kt, n, m,
+                                      countTileNonZeros(n0, nt, k0, kt));
 }
 
 uint64_t WeightMatrix::getSramBytes(int64_t n0, int64_t nt, int64_t k0,

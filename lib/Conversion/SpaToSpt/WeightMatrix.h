@@ -19,6 +19,9 @@
 // Packed weights are cut into one constant per (N tile, K tile) of the
 // contraction's plan, each a packed constant of ISA §6.4.4, so that a tile
 // is one contiguous DRAM read and the engine gets exactly the tile's rows.
+// A GEMM.NM tile whose stored values are mostly zero is two constants
+// instead: its values bitmap-compressed, which LOAD.DECOMP expands into the
+// N:M values in `wgt`, and its metadata.
 // Non-zero counts per row prefix make the size and cycles of any tile O(N).
 //
 //===----------------------------------------------------------------------===//
@@ -60,6 +63,9 @@ public:
 
   /// Non-zero entries of row `r` in columns [k0, k0 + kt).
   uint32_t countNonZeros(int64_t r, int64_t k0, int64_t kt) const;
+  /// Non-zero entries of tile [n0, n0 + nt) x [k0, k0 + kt).
+  uint64_t countTileNonZeros(int64_t n0, int64_t nt, int64_t k0,
+                             int64_t kt) const;
   uint64_t getNumNonZeros() const;
 
   /// The packed constant of tile [n0, n0 + nt) x [k0, k0 + kt), and where
@@ -68,6 +74,18 @@ public:
                                 int64_t kt) const;
   llvm::Expected<std::vector<uint8_t>> packTile(int64_t n0, int64_t nt,
                                                 int64_t k0, int64_t kt) const;
+  /// Whether GEMM.NM tile [n0, n0 + nt) x [k0, k0 + kt) crosses the DRAM
+  /// channel with its values bitmap-compressed (packing::
+  /// getNMCompressedBytes): when that is smaller than the plain N:M
+  /// constant, as for a sparse weight's or a TASD term's tiles, whose
+  /// stored values are mostly zero.
+  bool compressesValues(int64_t n0, int64_t nt, int64_t k0, int64_t kt) const;
+  /// The compressed tile: its values as a bitmap constant (nt rows of the
+  /// N:M values per row) and its metadata as an i8 constant.
+  llvm::Expected<std::pair<std::vector<uint8_t>, std::vector<uint8_t>>>
+  packCompressedTile(int64_t n0, int64_t nt, int64_t k0, int64_t kt) const;
+  /// The bytes the tile moves through DRAM.
+  uint64_t getDramBytes(int64_t n0, int64_t nt, int64_t k0, int64_t kt) const;
   /// The bytes the tile takes in `wgt`: packed for GEMM.NM and GEMM.SP,
   /// dense after decompression.
   uint64_t getSramBytes(int64_t n0, int64_t nt, int64_t k0, int64_t kt) const;

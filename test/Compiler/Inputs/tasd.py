@@ -188,7 +188,52 @@ def main():
                 raise RuntimeError("--tasd=FILE differs from the search")
         return check
 
+    def sparse_terms():
+        # 90% unstructured weights as 2:4+1:4: most of each term's stored
+        # values are zero, so its tiles cross DRAM bitmap-compressed
+        # (LOAD.DECOMP of the N:M values, then the metadata) and the
+        # emulator still computes the decomposed model.
+        def prune(w):
+            return np.where(np.abs(w) >= np.quantile(np.abs(w), 0.9), w,
+                            np.float32(0))
+        s1, s2 = prune(w1), prune(w2)
+        spath = os.path.join(work, "sparse-mlp.onnx")
+        m = onnx.load(path)
+        for init in m.graph.initializer:
+            init.CopyFrom(numpy_helper.from_array(
+                {"w1": s1, "w2": s2}[init.name], init.name))
+        onnx.save(m, spath)
+        overrides = os.path.join(work, "sparse-forced.json")
+        with open(overrides, "w") as f:
+            json.dump({l: {"tasd_weights": "2:4+1:4"}
+                       for l in ("fc1", "fc2")}, f)
+        y, rep, _ = run(bin_dir, spath, x, work, "sparse-mlp",
+                        ["--target", "flexible-nm", "--tasd=search",
+                         "--layer-overrides", overrides,
+                         "--tasd-max-error=0.5", "--tasd-min-cosine=0.9",
+                         "--tasd-min-top1=0"])
+        want = np.maximum(x @ decompose(s1, [(2, 4), (1, 4)], 0),
+                          0) @ decompose(s2, [(2, 4), (1, 4)], 0)
+        if not np.allclose(y, want, rtol=1e-3, atol=1e-4):
+            raise RuntimeError("max |diff| %g from the decomposed model"
+                               % np.abs(y - want).max())
+        # fc1 runs its terms on GEMM.NM (fc2, DRAM-bound, may take a bitmap
+        # of the sum). Plain N:M terms: 3/4 of the values, 2-bit indices.
+        layer = rep["layers"][0]
+        plain = s1.size * 3 // 4 * (4 + 2 / 8)
+        if layer.get("format") != "tasd 2:4+1:4" or \
+                not layer["weight_bytes_stored"] < plain / 2:
+            raise RuntimeError("fc1: %s, %s stored bytes (plain %d)" % (
+                layer.get("format"), layer.get("weight_bytes_stored"), plain))
+        listing = subprocess.run(
+            [os.path.join(bin_dir, "spc-objdump"),
+             os.path.join(work, "sparse-mlp.spab")],
+            capture_output=True, text=True, check=True).stdout
+        if "LOAD.DECOMP" not in listing or "GEMM.NM" not in listing:
+            raise RuntimeError("no LOAD.DECOMP + GEMM.NM in the listing")
+
     case("mlp_forced_series_matches_decomposed_model", forced_series)
+    case("sparse_mlp_terms_cross_dram_compressed", sparse_terms)
     case("mlp_search_sparse_2of4", searched("sparse-2of4", [], 0.95))
     case("mlp_search_flexible_nm_activations",
          searched("flexible-nm", ["--tasd-activations"], 0.95))
