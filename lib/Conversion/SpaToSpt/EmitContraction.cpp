@@ -927,6 +927,7 @@ void loadPackedTile(Out &out, PackedWeights &w, int64_t row, int64_t nt,
   for (auto [j, matrix] : llvm::enumerate(w.terms)) {
     packing::Layout layout = matrix.getTileLayout(row, nt, k0, kt);
     bool compressed = matrix.compressesValues(row, nt, k0, kt);
+    DType dtype = matrix.getDType();
     unsigned n = matrix.getN(), m = matrix.getM();
     uint64_t valuesPerRow =
         compressed ? packing::getNMValuesPerRow(uint64_t(kt), n, m) : 0;
@@ -937,7 +938,6 @@ void loadPackedTile(Out &out, PackedWeights &w, int64_t row, int64_t nt,
         std::string name =
             w.name + (w.terms.size() > 1 ? ".term" + std::to_string(j) : "") +
             ".tile" + std::to_string(row) + "_" + std::to_string(k0);
-        DType dtype = matrix.getDType();
         if (compressed) {
           auto [values, meta] =
               llvm::cantFail(matrix.packCompressedTile(row, nt, k0, kt));
@@ -958,17 +958,24 @@ void loadPackedTile(Out &out, PackedWeights &w, int64_t row, int64_t nt,
       dram = it->second;
     }
     uint32_t at = sram + uint32_t(w.getTermOffset(j, row, nt, k0, kt));
+    // A LOAD.DECOMP of the tile's rows, `cols` wide, to `at`.
+    auto decompress = [&](isa::Format format, uint64_t cols,
+                          uint64_t stride) {
+      isa::LoadDecomp d;
+      d.buffer = Buffer::Wgt;
+      d.dtype = dtype;
+      d.sramAddr = at;
+      d.rows = uint16_t(nt);
+      d.cols = uint16_t(cols);
+      d.format = format;
+      d.sramRowStride = uint32_t(stride);
+      return d;
+    };
     if (compressed) {
       // The values expand to the N:M values in place; the metadata follows
       // where GEMM.NM expects it.
-      isa::LoadDecomp d;
-      d.buffer = Buffer::Wgt;
-      d.dtype = matrix.getDType();
-      d.sramAddr = at;
-      d.rows = uint16_t(nt);
-      d.cols = uint16_t(valuesPerRow);
-      d.format = isa::Format::Bitmap;
-      d.sramRowStride = uint32_t(valuesPerRow);
+      isa::LoadDecomp d =
+          decompress(isa::Format::Bitmap, valuesPerRow, valuesPerRow);
       packing::Layout values =
           packing::getLayout(isa::Format::Bitmap, d.dtype, nt, valuesPerRow,
                              0, 0, matrix.countTileNonZeros(row, nt, k0, kt));
@@ -983,14 +990,7 @@ void loadPackedTile(Out &out, PackedWeights &w, int64_t row, int64_t nt,
       loadBytes(out, Buffer::Wgt, at, dram[0], layout.totalBytes);
       continue;
     }
-    isa::LoadDecomp d;
-    d.buffer = Buffer::Wgt;
-    d.dtype = matrix.getDType();
-    d.sramAddr = at;
-    d.rows = uint16_t(nt);
-    d.cols = uint16_t(kt);
-    d.format = matrix.getFormat();
-    d.sramRowStride = uint32_t(ld);
+    isa::LoadDecomp d = decompress(matrix.getFormat(), kt, ld);
     uint64_t valueBytes = 0;
     if (d.format == isa::Format::NM) {
       d.n = uint16_t(n);
