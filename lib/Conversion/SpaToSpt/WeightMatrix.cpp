@@ -96,11 +96,8 @@ WeightMatrix::packTile(int64_t n0, int64_t nt, int64_t k0, int64_t kt) const {
 
 bool WeightMatrix::compressesValues(int64_t n0, int64_t nt, int64_t k0,
                                     int64_t kt) const {
-  if (engine != Engine::NM)
-    return false;
-  return packing::getNMCompressedBytes(
-             dtype, nt, kt, n, m, countTileNonZeros(n0, nt, k0, kt)) <
-         getTileLayout(n0, nt, k0, kt).totalBytes;
+  return engine == Engine::NM && getDramBytes(n0, nt, k0, kt) <
+                                     getTileLayout(n0, nt, k0, kt).totalBytes;
 }
 
 llvm::Expected<std::pair<std::vector<uint8_t>, std::vector<uint8_t>>>
@@ -124,10 +121,10 @@ WeightMatrix::packCompressedTile(int64_t n0, int64_t nt, int64_t k0,
 
 uint64_t WeightMatrix::getDramBytes(int64_t n0, int64_t nt, int64_t k0,
                                     int64_t kt) const {
-  if (!compressesValues(n0, nt, k0, kt))
+  if (engine != Engine::NM)
     return getTileLayout(n0, nt, k0, kt).totalBytes;
-  return packing::getNMCompressedBytes(dtype, nt, kt, n, m,
-                                      countTileNonZeros(n0, nt, k0, kt));
+  return packing::getNMDramBytes(dtype, nt, kt, n, m,
+                                 countTileNonZeros(n0, nt, k0, kt));
 }
 
 uint64_t WeightMatrix::getSramBytes(int64_t n0, int64_t nt, int64_t k0,
