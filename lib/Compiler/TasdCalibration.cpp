@@ -10,11 +10,17 @@
 #include "spc/Target/SptBinary.h"
 
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/ToolOutputFile.h"
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <random>
 
 using namespace mlir;
@@ -108,11 +114,11 @@ struct Runs {
 };
 
 /// Runs `program` on every input set.
-FailureOr<Runs> runAll(ModuleOp module, binary::Program program,
-                       const target::TargetDescription &target,
-                       const TasdCalibrationOptions &calibration,
-                       std::vector<std::map<std::string, emu::HostTensor>>
-                           &inputs) {
+FailureOr<Runs>
+runAll(ModuleOp module, binary::Program program,
+       const target::TargetDescription &target,
+       const TasdCalibrationOptions &calibration,
+       std::vector<std::map<std::string, emu::HostTensor>> &inputs) {
   llvm::Expected<std::unique_ptr<emu::Emulator>> emulator =
       emu::Emulator::create(std::move(program), target);
   if (!emulator) {
@@ -121,9 +127,9 @@ FailureOr<Runs> runAll(ModuleOp module, binary::Program program,
     return failure();
   }
   if (inputs.empty()) {
-    auto random = randomInputs(module, **emulator,
-                               std::max(1u, calibration.samples),
-                               calibration.seed);
+    auto random =
+        randomInputs(module, **emulator, std::max(1u, calibration.samples),
+                     calibration.seed);
     if (failed(random))
       return failure();
     inputs = std::move(*random);
@@ -143,12 +149,11 @@ FailureOr<Runs> runAll(ModuleOp module, binary::Program program,
 
 /// Compiles a clone of `module` with `options` and runs it on every input
 /// set.
-FailureOr<Runs> compileAndRun(ModuleOp module,
-                              const CompilePipelineOptions &options,
-                              const target::TargetDescription &target,
-                              const TasdCalibrationOptions &calibration,
-                              std::vector<std::map<std::string,
-                                                   emu::HostTensor>> &inputs) {
+FailureOr<Runs>
+compileAndRun(ModuleOp module, const CompilePipelineOptions &options,
+              const target::TargetDescription &target,
+              const TasdCalibrationOptions &calibration,
+              std::vector<std::map<std::string, emu::HostTensor>> &inputs) {
   FailureOr<binary::Program> program = compileClone(module, options);
   if (failed(program))
     return failure();
@@ -177,6 +182,62 @@ std::pair<double, double> compare(const Runs &reference, const Runs &runs) {
       }
     }
   return {worst, rows ? double(agree) / double(rows) : -1.0};
+}
+
+/// A configuration file's per-layer settings (spa-tasd-search `output`).
+FailureOr<llvm::json::Object> readConfig(ModuleOp module, StringRef path) {
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
+      llvm::MemoryBuffer::getFile(path);
+  llvm::Expected<llvm::json::Value> value =
+      buffer ? llvm::json::parse((*buffer)->getBuffer())
+             : llvm::Expected<llvm::json::Value>(
+                   llvm::errorCodeToError(buffer.getError()));
+  if (!value || !value->getAsObject()) {
+    module.emitError() << "TASD calibration: cannot read back '" << path << "'"
+                       << (value ? ""
+                                 : ": " + llvm::toString(value.takeError()));
+    return failure();
+  }
+  return std::move(*value->getAsObject());
+}
+
+LogicalResult writeConfig(ModuleOp module, StringRef path,
+                          const llvm::json::Object &config) {
+  std::string error;
+  std::unique_ptr<llvm::ToolOutputFile> file = openOutputFile(path, &error);
+  if (!file)
+    return module.emitError()
+           << "TASD calibration: cannot write '" << path << "': " << error;
+  file->os() << llvm::formatv("{0:2}",
+                              llvm::json::Value(llvm::json::Object(config)))
+             << "\n";
+  file->keep();
+  return success();
+}
+
+/// Each configured layer's share of the modelled EDP saved going from the
+/// run `from` to the run `to` on the first input: d(cycles)/cycles +
+/// d(energy)/energy, the first-order change of their product. An emulated
+/// layer counts for the configured layer its name starts with (a fused
+/// layer is named "conv+relu").
+llvm::StringMap<double> getLayerGains(const emu::Stats &from,
+                                      const emu::Stats &to,
+                                      const llvm::json::Object &config) {
+  llvm::StringMap<double> gains;
+  auto add = [&](const emu::Stats &stats, double sign) {
+    for (const emu::LayerStats &layer : stats.layers) {
+      StringRef name = layer.name;
+      if (!config.get(name))
+        name = name.split('+').first;
+      if (!config.get(name))
+        continue;
+      gains[name] += sign * (double(layer.cycles) / double(from.cycles) +
+                             layer.energyPJ / from.energyPJ);
+    }
+  };
+  add(from, 1.0);
+  add(to, -1.0);
+  return gains;
 }
 
 } // namespace
@@ -234,74 +295,228 @@ spc::calibrateTasd(ModuleOp module, const CompilePipelineOptions &options,
   result.referenceCycles = refStats.cycles;
   result.referenceEnergyPJ = refStats.energyPJ;
 
-  bool fixed = options.tasd != "search";
-  struct Attempt {
-    double maxError;
-    std::string activations;
-  };
-  SmallVector<Attempt> attempts;
-  if (fixed) {
-    attempts.push_back({options.tasdMaxError, options.tasdActivations});
-  } else {
-    double budget = options.tasdMaxError;
-    for (unsigned r = 0; r < std::max(1u, calibration.maxRounds);
-         ++r, budget /= 2) {
-      attempts.push_back({budget, options.tasdActivations});
-      if (options.tasdActivations != "none")
-        attempts.push_back({budget, "none"});
+  // Compiles and runs `candidate` and checks its outputs; `what` names it
+  // in the log. It is kept when they pass and its emulated EDP is below
+  // `bar` (or equal to it, with `orEqual`).
+  struct Trial {
+    Runs runs;
+    double cosine = 1.0, top1 = -1.0;
+    bool pass = false, kept = false;
+    const emu::Stats &getStats() const { return runs.results.front().stats; }
+    double getEDP() const {
+      return double(getStats().cycles) * getStats().energyPJ;
     }
-    attempts.push_back({0.0, "none"});
-  }
-  for (const Attempt &attempt : attempts) {
-    CompilePipelineOptions candidate;
-    setBase(candidate);
-    candidate.tasd = options.tasd.getValue();
-    candidate.tasdMaxError = attempt.maxError;
-    candidate.tasdMaxTerms = options.tasdMaxTerms;
-    candidate.tasdActivations = attempt.activations;
-    candidate.tasdOutput = fixed ? "" : configFile.str();
+  };
+  auto check = [&](const CompilePipelineOptions &candidate,
+                   const std::string &what, double bar,
+                   bool orEqual) -> FailureOr<Trial> {
     FailureOr<Runs> runs =
         compileAndRun(module, candidate, *target, calibration, inputs);
     if (failed(runs))
       return failure();
     ++result.attempts;
-    auto [cos, top1] = compare(*reference, *runs);
-    bool pass = cos >= calibration.minCosine &&
-                (top1 < 0.0 || top1 >= calibration.minTop1);
-    const emu::Stats &stats = runs->results.front().stats;
-    log << llvm::formatv("tasd: max-error {0:f4}, activations {1}: cosine "
-                         "{2:f6}, top-1 {3}, cycles {4} (reference {5}): {6}\n",
-                         attempt.maxError, attempt.activations, cos,
-                         top1 < 0.0 ? std::string("n/a")
-                                    : llvm::formatv("{0:f3}", top1).str(),
-                         stats.cycles, result.referenceCycles,
-                         pass ? "kept" : "misses the output check");
-    if (!pass) {
-      if (!fixed)
-        continue;
-      module.emitError() << "TASD configuration '" << options.tasd.getValue()
-                         << "' misses the output check on the calibration "
-                            "inputs: cosine "
-                         << llvm::formatv("{0:f6} (least allowed {1:f4}), top-1 "
-                                          "agreement {2} (least allowed {3:f4})",
-                                          cos, calibration.minCosine,
-                                          top1 < 0.0
-                                              ? std::string("n/a")
-                                              : llvm::formatv("{0:f3}", top1)
-                                                    .str(),
-                                          calibration.minTop1);
+    Trial trial;
+    std::tie(trial.cosine, trial.top1) = compare(*reference, *runs);
+    trial.runs = std::move(*runs);
+    trial.pass = trial.cosine >= calibration.minCosine &&
+                 (trial.top1 < 0.0 || trial.top1 >= calibration.minTop1);
+    double edp = trial.getEDP();
+    trial.kept = trial.pass && (edp < bar || (orEqual && edp == bar));
+    log << llvm::formatv("tasd: {0}: cosine {1:f6}, top-1 {2}, cycles {3} "
+                         "(reference {4}): {5}\n",
+                         what, trial.cosine,
+                         trial.top1 < 0.0
+                             ? std::string("n/a")
+                             : llvm::formatv("{0:f3}", trial.top1).str(),
+                         trial.getStats().cycles, result.referenceCycles,
+                         trial.kept   ? "kept"
+                         : trial.pass ? "passes, but saves no EDP"
+                                      : "misses the output check");
+    return trial;
+  };
+  auto keep = [&](const Trial &trial) {
+    result.cosine = trial.cosine;
+    result.top1 = trial.top1;
+    result.cycles = trial.getStats().cycles;
+    result.energyPJ = trial.getStats().energyPJ;
+  };
+  auto makeCandidate = [&](double maxError, StringRef activations,
+                           StringRef tasd, CompilePipelineOptions &c) {
+    setBase(c);
+    c.tasd = tasd.str();
+    c.tasdMaxError = maxError;
+    c.tasdMaxTerms = options.tasdMaxTerms;
+    c.tasdActivations = activations.str();
+    c.tasdOutput = tasd == "search" ? configFile.str() : "";
+  };
+
+  if (options.tasd != "search") {
+    CompilePipelineOptions candidate;
+    makeCandidate(options.tasdMaxError, options.tasdActivations, options.tasd,
+                  candidate);
+    FailureOr<Trial> trial = check(
+        candidate, llvm::formatv("configuration '{0}'", options.tasd).str(),
+        std::numeric_limits<double>::infinity(), false);
+    if (failed(trial))
+      return failure();
+    if (!trial->pass) {
+      module.emitError()
+          << "TASD configuration '" << options.tasd.getValue()
+          << "' misses the output check on the calibration "
+             "inputs: cosine "
+          << llvm::formatv("{0:f6} (least allowed {1:f4}), top-1 "
+                           "agreement {2} (least allowed {3:f4})",
+                           trial->cosine, calibration.minCosine,
+                           trial->top1 < 0.0
+                               ? std::string("n/a")
+                               : llvm::formatv("{0:f3}", trial->top1).str(),
+                           calibration.minTop1);
       return failure();
     }
-    result.configFile = fixed ? options.tasd.getValue() : configFile.str();
-    result.maxError = attempt.maxError;
-    result.activations = attempt.activations;
-    result.cosine = cos;
-    result.top1 = top1;
-    result.cycles = stats.cycles;
-    result.energyPJ = stats.energyPJ;
+    result.configFile = options.tasd.getValue();
+    result.maxError = options.tasdMaxError;
+    result.activations = options.tasdActivations;
+    keep(*trial);
     return result;
   }
-  // Unreachable in practice: the last attempt changes no weight.
-  module.emitError() << "TASD: no configuration meets the output check";
-  return failure();
+
+  // The ladder of budgets: max-error / 2^r, each with the activation
+  // pattern asked for and (if one was) without it.
+  struct Attempt {
+    double maxError;
+    std::string activations;
+  };
+  SmallVector<Attempt> attempts;
+  double budget = options.tasdMaxError;
+  for (unsigned r = 0; r < std::max(1u, calibration.maxRounds);
+       ++r, budget /= 2) {
+    attempts.push_back({budget, options.tasdActivations});
+    if (options.tasdActivations != "none")
+      attempts.push_back({budget, "none"});
+  }
+
+  // The first attempt whose outputs pass and that saves EDP is kept, else
+  // the model without TASD; those before it, most aggressive first, are
+  // where the refinement moves layers to.
+  struct Missed {
+    std::string what;
+    llvm::json::Object config;
+    Trial trial;
+  };
+  SmallVector<Missed> missed;
+  std::optional<llvm::json::Object> kept;
+  std::optional<Trial> keptTrial;
+  for (const Attempt &attempt : attempts) {
+    CompilePipelineOptions candidate;
+    makeCandidate(attempt.maxError, attempt.activations, "search", candidate);
+    std::string what = llvm::formatv("max-error {0:f4}, activations {1}",
+                                     attempt.maxError, attempt.activations);
+    FailureOr<Trial> trial =
+        check(candidate, what,
+              double(result.referenceCycles) * result.referenceEnergyPJ,
+              /*orEqual=*/true);
+    if (failed(trial))
+      return failure();
+    FailureOr<llvm::json::Object> config = readConfig(module, configFile);
+    if (failed(config))
+      return failure();
+    if (!trial->kept) {
+      missed.push_back({what, std::move(*config), std::move(*trial)});
+      continue;
+    }
+    result.configFile = configFile.str();
+    result.maxError = attempt.maxError;
+    result.activations = attempt.activations;
+    keep(*trial);
+    kept = std::move(*config);
+    keptTrial = std::move(*trial);
+    break;
+  }
+  if (!kept) {
+    // No TASD: every layer's weight and activations as they are.
+    kept.emplace();
+    for (const auto &entry : missed.front().config)
+      (*kept)[entry.first] = llvm::json::Object{{"tasd_weights", "none"},
+                                                {"tasd_activations", "none"}};
+    Trial none;
+    std::tie(none.cosine, none.top1) = compare(*reference, *reference);
+    none.runs = *reference;
+    none.pass = none.kept = true;
+    result.configFile = configFile.str();
+    result.activations = "none";
+    keep(none);
+    keptTrial = std::move(none);
+    if (failed(writeConfig(module, configFile, *kept)))
+      return failure();
+  }
+
+  // The refinement, layer by layer between the kept configuration and each
+  // that missed: groups of the layers a missed configuration sets
+  // differently, largest measured EDP gain first, take its settings while
+  // the outputs still pass; a group that misses is halved. A group of every
+  // differing layer is the configuration that missed, and is only halved.
+  unsigned steps = 0;
+  llvm::StringSet<> moved;
+  for (const Missed &m : missed) {
+    llvm::StringMap<double> gains =
+        getLayerGains(keptTrial->getStats(), m.trial.getStats(), *kept);
+    size_t differing = 0;
+    std::vector<std::string> order;
+    for (const auto &entry : m.config) {
+      const llvm::json::Value *now = kept->get(entry.first);
+      if (now && *now == entry.second)
+        continue;
+      ++differing;
+      if (!moved.contains(entry.first) && gains.lookup(entry.first) > 0.0)
+        order.push_back(entry.first.str());
+    }
+    llvm::sort(order, [&](const std::string &a, const std::string &b) {
+      return std::make_pair(-gains.lookup(a), a) <
+             std::make_pair(-gains.lookup(b), b);
+    });
+    SmallVector<ArrayRef<std::string>> pending = {order};
+    while (!pending.empty() && steps < calibration.refineSteps) {
+      ArrayRef<std::string> group = pending.pop_back_val();
+      if (group.empty())
+        continue;
+      if (group.size() < differing) {
+        llvm::json::Object config = *kept;
+        for (const std::string &name : group)
+          config[name] = *m.config.get(name);
+        if (failed(writeConfig(module, configFile, config)))
+          return failure();
+        CompilePipelineOptions candidate;
+        makeCandidate(options.tasdMaxError, options.tasdActivations, configFile,
+                      candidate);
+        ++steps;
+        FailureOr<Trial> trial =
+            check(candidate,
+                  llvm::formatv("{0} layer(s) from {1} ({2}{3})", group.size(),
+                                m.what, group.front(),
+                                group.size() > 1 ? ", ..." : "")
+                      .str(),
+                  keptTrial->getEDP(), /*orEqual=*/false);
+        if (failed(trial))
+          return failure();
+        if (trial->kept) {
+          kept = std::move(config);
+          keep(*trial);
+          keptTrial = std::move(*trial);
+          for (const std::string &name : group)
+            moved.insert(name);
+          continue;
+        }
+      }
+      if (group.size() > 1) {
+        pending.push_back(group.drop_front(group.size() / 2));
+        pending.push_back(group.take_front(group.size() / 2));
+      }
+    }
+  }
+  result.refinedLayers = moved.size();
+  // The file holds the last configuration tried; the final compile applies
+  // the one kept.
+  if (steps && failed(writeConfig(module, configFile, *kept)))
+    return failure();
+  return result;
 }

@@ -129,6 +129,11 @@ static llvm::cl::opt<unsigned> tasdSamples(
     llvm::cl::desc("Seeded random calibration inputs when none are given "
                    "(default 2)"),
     llvm::cl::init(2), llvm::cl::cat(category));
+static llvm::cl::opt<unsigned> tasdRefineSteps(
+    "tasd-refine-steps",
+    llvm::cl::desc("Compiles the layer-by-layer refinement of the kept TASD "
+                   "configuration may spend (default 8; 0: none)"),
+    llvm::cl::init(8), llvm::cl::cat(category));
 static llvm::cl::opt<std::string> tasdConfigOut(
     "tasd-config-out",
     llvm::cl::desc("Write the TASD configuration kept, for --tasd=FILE"),
@@ -149,6 +154,7 @@ runTasdCalibration(ModuleOp module, const CompilePipelineOptions &pipeline,
   calibration.minCosine = tasdMinCosine;
   calibration.minTop1 = tasdMinTop1;
   calibration.samples = tasdSamples;
+  calibration.refineSteps = tasdRefineSteps;
   llvm::Expected<std::vector<std::map<std::string, emu::HostTensor>>> inputs =
       readCalibrationInputs(tasdCalibration);
   if (!inputs) {
@@ -189,6 +195,7 @@ static LogicalResult addTasdToReport(const TasdCalibrationResult &tasd) {
   llvm::json::Object summary{
       {"max_error", tasd.maxError},
       {"activations", tasd.activations},
+      {"refined_layers", int64_t(tasd.refinedLayers)},
       {"calibration_cosine", tasd.cosine},
       {"attempts", int64_t(tasd.attempts)},
       {"reference", llvm::json::Object{{"cycles", int64_t(tasd.referenceCycles)},

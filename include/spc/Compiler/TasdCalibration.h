@@ -7,15 +7,20 @@
 // spa-tasd-search bounds each layer's weight error; whether the model's
 // outputs survive is an end-to-end question. calibrateTasd compiles the
 // model without TASD (the reference) and with TASD searches of tightening
-// budgets, runs each binary on the emulator with calibration inputs, and
-// keeps the first configuration whose outputs meet the thresholds:
+// budgets, and runs each binary on the emulator with calibration inputs:
 //
 //   for budget = max-error, max-error/2, ... (max-rounds of them):
 //     with the activation pattern asked for, then (if one was) without it
 //
-// The weight error budget always includes 0 (the weight as it is), so the
-// last resort, no TASD, meets any threshold; a fixed configuration (a
-// saved file) is checked once and is an error when it misses.
+// It keeps the first whose outputs pass and whose emulated EDP is no higher
+// than the reference's, else the model without TASD. A global budget backs
+// every layer off for the sake of the few that break the outputs, so the
+// check then refines layer by layer: between the configuration kept and
+// each that missed (most aggressive first), groups of the layers it sets
+// differently, largest measured EDP gain first, take its settings while
+// the outputs still pass and the EDP falls, and a group that misses is
+// halved (at most refine-steps compiles). A fixed configuration (a saved
+// file) is checked once and is an error when it misses.
 //
 //===----------------------------------------------------------------------===//
 
@@ -47,14 +52,19 @@ struct TasdCalibrationOptions {
   unsigned seed = 0;
   /// Budgets tried: max-error / 2^r for r < maxRounds.
   unsigned maxRounds = 4;
+  /// Compiles the layer-by-layer refinement may spend (0: none).
+  unsigned refineSteps = 8;
 };
 
 /// What the check measured, for the report.
 struct TasdCalibrationResult {
   /// The configuration kept: an override file (spa-tasd-search `output`).
   std::string configFile;
+  /// The budget and activation pattern of the search kept, and how many
+  /// layers the refinement then set as a search that missed had.
   double maxError = 0.0;
   std::string activations;
+  unsigned refinedLayers = 0;
   /// The worst cosine over inputs and outputs, and the top-1 agreement
   /// (-1 without a 2-D output).
   double cosine = 1.0, top1 = -1.0;

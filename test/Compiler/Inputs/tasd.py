@@ -232,11 +232,42 @@ def main():
         if "LOAD.DECOMP" not in listing or "GEMM.NM" not in listing:
             raise RuntimeError("no LOAD.DECOMP + GEMM.NM in the listing")
 
+    def refined():
+        # At cosine 0.98 every budget of the ladder with fc1 and fc2 both
+        # decomposed misses, and it keeps E/4 (no layer changes); the
+        # refinement then moves fc1 alone to the E/2 search's series.
+        def compile_with(name, refine_steps):
+            cfg = os.path.join(work, name + ".cfg.json")
+            y, rep, log = run(bin_dir, path, x, work, name,
+                              ["--target", "flexible-nm", "--tasd=search",
+                               "--tasd-activations", "--tasd-max-error=0.45",
+                               "--tasd-min-cosine=0.98", "--tasd-min-top1=0",
+                               "--tasd-refine-steps=%d" % refine_steps,
+                               "--tasd-config-out", cfg])
+            with open(cfg) as f:
+                return y, rep["tasd"], log, json.load(f)
+        _, ladder, _, _ = compile_with("mlp-ladder", 0)
+        y, tasd, log, cfg = compile_with("mlp-refined", 8)
+        if ladder["refined_layers"] != 0 or tasd["refined_layers"] != 1:
+            raise RuntimeError("refined layers %d and %d" % (
+                ladder["refined_layers"], tasd["refined_layers"]))
+        if not tasd["emulated"]["edp"] < ladder["emulated"]["edp"] or \
+                tasd["calibration_cosine"] < 0.98:
+            raise RuntimeError("refined %s, ladder %s" % (tasd, ladder))
+        if cfg["fc1"]["tasd_weights"] == "none" or \
+                cfg["fc2"]["tasd_weights"] != "none":
+            raise RuntimeError("configuration %s" % cfg)
+        if "1 layer(s) from max-error 0.2250, activations none (fc1)" \
+                not in log or cosine(y, dense) < 0.95:
+            raise RuntimeError("cosine %f to dense; log:\n%s" % (
+                cosine(y, dense), log))
+
     case("mlp_forced_series_matches_decomposed_model", forced_series)
     case("sparse_mlp_terms_cross_dram_compressed", sparse_terms)
     case("mlp_search_sparse_2of4", searched("sparse-2of4", [], 0.95))
     case("mlp_search_flexible_nm_activations",
          searched("flexible-nm", ["--tasd-activations"], 0.95))
+    case("mlp_search_refines_layer_by_layer", refined)
 
     cpath, cx = conv(work)
     cdense, _, _ = run(bin_dir, cpath, cx, work, "conv-dense",
