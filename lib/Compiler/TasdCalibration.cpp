@@ -240,6 +240,296 @@ llvm::StringMap<double> getLayerGains(const emu::Stats &from,
   return gains;
 }
 
+/// One configuration tried: its runs and what the check made of them.
+struct Trial {
+  Runs runs;
+  double cosine = 1.0, top1 = -1.0;
+  /// The outputs meet the thresholds; and the EDP is below the bar too.
+  bool pass = false, kept = false;
+
+  const emu::Stats &getStats() const { return runs.results.front().stats; }
+  double getEDP() const {
+    return double(getStats().cycles) * getStats().energyPJ;
+  }
+};
+
+/// A search of the ladder whose configuration was not kept.
+struct Missed {
+  std::string what;
+  llvm::json::Object config;
+  Trial trial;
+};
+
+/// The check of one module (TasdCalibration.h).
+class Calibration {
+public:
+  Calibration(ModuleOp module, const CompilePipelineOptions &options,
+              const TasdCalibrationOptions &calibration, StringRef configFile,
+              llvm::raw_ostream &log)
+      : module(module), options(options), calibration(calibration),
+        configFile(configFile), log(log), inputs(calibration.inputs) {}
+
+  FailureOr<TasdCalibrationResult> run();
+
+private:
+  /// Sets `o` to the options every compile shares (the model as given),
+  /// with TASD as `tasd` (none, search or a file), `maxError` and
+  /// `activations`.
+  void setOptions(CompilePipelineOptions &o, StringRef tasd, double maxError,
+                  StringRef activations) const;
+  /// Compiles and runs the model with TASD as `tasd`, `maxError` and
+  /// `activations`, and checks its outputs; `what` names it in the log. It
+  /// is kept when they pass and its emulated EDP is below `bar` (or equal
+  /// to it, with `orEqual`).
+  FailureOr<Trial> check(StringRef tasd, double maxError, StringRef activations,
+                         const std::string &what, double bar, bool orEqual);
+  /// Makes `trial` (of `config`) the configuration kept.
+  void keep(Trial trial, llvm::json::Object config);
+  /// Checks the saved configuration `options.tasd`.
+  LogicalResult checkFixed();
+  /// The ladder of budgets; returns the searches that missed, most
+  /// aggressive first.
+  FailureOr<SmallVector<Missed>> runLadder();
+  /// Moves layers to `m`'s settings (TasdCalibration.h), at most `steps`
+  /// compiles in all.
+  LogicalResult refine(const Missed &m, unsigned &steps);
+
+  ModuleOp module;
+  const CompilePipelineOptions &options;
+  const TasdCalibrationOptions &calibration;
+  StringRef configFile;
+  llvm::raw_ostream &log;
+  target::TargetDescription target;
+  std::vector<std::map<std::string, emu::HostTensor>> inputs;
+  Runs reference;
+  TasdCalibrationResult result;
+  /// The configuration kept, its trial, and the layers the refinement
+  /// moved.
+  llvm::json::Object kept;
+  Trial keptTrial;
+  llvm::StringSet<> moved;
+};
+
+void Calibration::setOptions(CompilePipelineOptions &o, StringRef tasd,
+                             double maxError, StringRef activations) const {
+  o.target = options.target.getValue();
+  o.prune = options.prune.getValue();
+  o.permute = options.permute.getValue();
+  o.overrides = options.overrides.getValue();
+  o.tasd = tasd.str();
+  o.tasdMaxError = maxError;
+  o.tasdMaxTerms = options.tasdMaxTerms;
+  o.tasdActivations = activations.str();
+  o.tasdOutput = tasd == "search" ? configFile.str() : "";
+}
+
+FailureOr<Trial> Calibration::check(StringRef tasd, double maxError,
+                                    StringRef activations,
+                                    const std::string &what, double bar,
+                                    bool orEqual) {
+  CompilePipelineOptions candidate;
+  setOptions(candidate, tasd, maxError, activations);
+  FailureOr<Runs> runs =
+      compileAndRun(module, candidate, target, calibration, inputs);
+  if (failed(runs))
+    return failure();
+  ++result.attempts;
+  Trial trial;
+  std::tie(trial.cosine, trial.top1) = compare(reference, *runs);
+  trial.runs = std::move(*runs);
+  trial.pass = trial.cosine >= calibration.minCosine &&
+               (trial.top1 < 0.0 || trial.top1 >= calibration.minTop1);
+  double edp = trial.getEDP();
+  trial.kept = trial.pass && (edp < bar || (orEqual && edp == bar));
+  log << llvm::formatv("tasd: {0}: cosine {1:f6}, top-1 {2}, cycles {3} "
+                       "(reference {4}): {5}\n",
+                       what, trial.cosine,
+                       trial.top1 < 0.0
+                           ? std::string("n/a")
+                           : llvm::formatv("{0:f3}", trial.top1).str(),
+                       trial.getStats().cycles, result.referenceCycles,
+                       trial.kept   ? "kept"
+                       : trial.pass ? "passes, but saves no EDP"
+                                    : "misses the output check");
+  return trial;
+}
+
+void Calibration::keep(Trial trial, llvm::json::Object config) {
+  result.cosine = trial.cosine;
+  result.top1 = trial.top1;
+  result.cycles = trial.getStats().cycles;
+  result.energyPJ = trial.getStats().energyPJ;
+  keptTrial = std::move(trial);
+  kept = std::move(config);
+}
+
+LogicalResult Calibration::checkFixed() {
+  FailureOr<Trial> trial =
+      check(options.tasd, options.tasdMaxError, options.tasdActivations,
+            llvm::formatv("configuration '{0}'", options.tasd).str(),
+            std::numeric_limits<double>::infinity(), false);
+  if (failed(trial))
+    return failure();
+  if (!trial->pass)
+    return module.emitError()
+           << "TASD configuration '" << options.tasd.getValue()
+           << "' misses the output check on the calibration inputs: cosine "
+           << llvm::formatv("{0:f6} (least allowed {1:f4}), top-1 agreement "
+                            "{2} (least allowed {3:f4})",
+                            trial->cosine, calibration.minCosine,
+                            trial->top1 < 0.0
+                                ? std::string("n/a")
+                                : llvm::formatv("{0:f3}", trial->top1).str(),
+                            calibration.minTop1);
+  result.configFile = options.tasd.getValue();
+  result.maxError = options.tasdMaxError;
+  result.activations = options.tasdActivations;
+  keep(std::move(*trial), {});
+  return success();
+}
+
+FailureOr<SmallVector<Missed>> Calibration::runLadder() {
+  // Budgets max-error / 2^r, each with the activation pattern asked for
+  // and (if one was) without it.
+  SmallVector<std::pair<double, std::string>> attempts;
+  double budget = options.tasdMaxError;
+  for (unsigned r = 0; r < std::max(1u, calibration.maxRounds);
+       ++r, budget /= 2) {
+    attempts.push_back({budget, options.tasdActivations});
+    if (options.tasdActivations != "none")
+      attempts.push_back({budget, "none"});
+  }
+  SmallVector<Missed> missed;
+  double referenceEDP =
+      double(result.referenceCycles) * result.referenceEnergyPJ;
+  for (const auto &attempt : attempts) {
+    std::string what = llvm::formatv("max-error {0:f4}, activations {1}",
+                                     attempt.first, attempt.second);
+    FailureOr<Trial> trial = check("search", attempt.first, attempt.second,
+                                   what, referenceEDP, /*orEqual=*/true);
+    if (failed(trial))
+      return failure();
+    FailureOr<llvm::json::Object> config = readConfig(module, configFile);
+    if (failed(config))
+      return failure();
+    if (!trial->kept) {
+      missed.push_back({what, std::move(*config), std::move(*trial)});
+      continue;
+    }
+    result.configFile = configFile.str();
+    result.maxError = attempt.first;
+    result.activations = attempt.second;
+    keep(std::move(*trial), std::move(*config));
+    return missed;
+  }
+
+  // No TASD: every layer's weight and activations as they are.
+  llvm::json::Object none;
+  for (const auto &entry : missed.front().config)
+    none[entry.first] = llvm::json::Object{{"tasd_weights", "none"},
+                                           {"tasd_activations", "none"}};
+  Trial trial;
+  std::tie(trial.cosine, trial.top1) = compare(reference, reference);
+  trial.runs = reference;
+  trial.pass = trial.kept = true;
+  result.configFile = configFile.str();
+  result.activations = "none";
+  if (failed(writeConfig(module, configFile, none)))
+    return failure();
+  keep(std::move(trial), std::move(none));
+  return missed;
+}
+
+LogicalResult Calibration::refine(const Missed &m, unsigned &steps) {
+  llvm::StringMap<double> gains =
+      getLayerGains(keptTrial.getStats(), m.trial.getStats(), kept);
+  size_t differing = 0;
+  std::vector<std::string> order;
+  for (const auto &entry : m.config) {
+    const llvm::json::Value *now = kept.get(entry.first);
+    if (now && *now == entry.second)
+      continue;
+    ++differing;
+    if (!moved.contains(entry.first) && gains.lookup(entry.first) > 0.0)
+      order.push_back(entry.first.str());
+  }
+  llvm::sort(order, [&](const std::string &a, const std::string &b) {
+    return std::make_pair(-gains.lookup(a), a) <
+           std::make_pair(-gains.lookup(b), b);
+  });
+  // A group of every differing layer is the configuration that missed:
+  // it is only halved.
+  SmallVector<ArrayRef<std::string>> pending = {order};
+  while (!pending.empty() && steps < calibration.refineSteps) {
+    ArrayRef<std::string> group = pending.pop_back_val();
+    if (group.empty())
+      continue;
+    if (group.size() < differing) {
+      llvm::json::Object config = kept;
+      for (const std::string &name : group)
+        config[name] = *m.config.get(name);
+      if (failed(writeConfig(module, configFile, config)))
+        return failure();
+      ++steps;
+      FailureOr<Trial> trial = check(
+          configFile, options.tasdMaxError, options.tasdActivations,
+          llvm::formatv("{0} layer(s) from {1} ({2}{3})", group.size(), m.what,
+                        group.front(), group.size() > 1 ? ", ..." : "")
+              .str(),
+          keptTrial.getEDP(), /*orEqual=*/false);
+      if (failed(trial))
+        return failure();
+      if (trial->kept) {
+        keep(std::move(*trial), std::move(config));
+        for (const std::string &name : group)
+          moved.insert(name);
+        continue;
+      }
+    }
+    if (group.size() > 1) {
+      pending.push_back(group.drop_front(group.size() / 2));
+      pending.push_back(group.take_front(group.size() / 2));
+    }
+  }
+  return success();
+}
+
+FailureOr<TasdCalibrationResult> Calibration::run() {
+  llvm::Expected<target::TargetDescription> loaded =
+      target::loadTarget(options.target);
+  if (!loaded)
+    return module.emitError() << llvm::toString(loaded.takeError());
+  target = std::move(*loaded);
+  CompilePipelineOptions none;
+  setOptions(none, "none", 0.0, "none");
+  FailureOr<Runs> plain =
+      compileAndRun(module, none, target, calibration, inputs);
+  if (failed(plain))
+    return failure();
+  reference = std::move(*plain);
+  result.referenceCycles = reference.results.front().stats.cycles;
+  result.referenceEnergyPJ = reference.results.front().stats.energyPJ;
+
+  if (options.tasd != "search") {
+    if (failed(checkFixed()))
+      return failure();
+    return result;
+  }
+  FailureOr<SmallVector<Missed>> missed = runLadder();
+  if (failed(missed))
+    return failure();
+  unsigned steps = 0;
+  for (const Missed &m : *missed)
+    if (failed(refine(m, steps)))
+      return failure();
+  result.refinedLayers = moved.size();
+  // The file holds the last configuration tried; the final compile applies
+  // the one kept.
+  if (steps && failed(writeConfig(module, configFile, kept)))
+    return failure();
+  return result;
+}
+
 } // namespace
 
 llvm::Expected<std::vector<std::map<std::string, emu::HostTensor>>>
@@ -267,256 +557,5 @@ FailureOr<TasdCalibrationResult>
 spc::calibrateTasd(ModuleOp module, const CompilePipelineOptions &options,
                    const TasdCalibrationOptions &calibration,
                    StringRef configFile, llvm::raw_ostream &log) {
-  llvm::Expected<target::TargetDescription> target =
-      target::loadTarget(options.target);
-  if (!target) {
-    module.emitError() << llvm::toString(target.takeError());
-    return failure();
-  }
-  std::vector<std::map<std::string, emu::HostTensor>> inputs =
-      calibration.inputs;
-
-  // The options every compile shares: the model as given, without TASD.
-  auto setBase = [&](CompilePipelineOptions &o) {
-    o.target = options.target.getValue();
-    o.prune = options.prune.getValue();
-    o.permute = options.permute.getValue();
-    o.overrides = options.overrides.getValue();
-  };
-  CompilePipelineOptions plain;
-  setBase(plain);
-  FailureOr<Runs> reference =
-      compileAndRun(module, plain, *target, calibration, inputs);
-  if (failed(reference))
-    return failure();
-
-  TasdCalibrationResult result;
-  const emu::Stats &refStats = reference->results.front().stats;
-  result.referenceCycles = refStats.cycles;
-  result.referenceEnergyPJ = refStats.energyPJ;
-
-  // Compiles and runs `candidate` and checks its outputs; `what` names it
-  // in the log. It is kept when they pass and its emulated EDP is below
-  // `bar` (or equal to it, with `orEqual`).
-  struct Trial {
-    Runs runs;
-    double cosine = 1.0, top1 = -1.0;
-    bool pass = false, kept = false;
-    const emu::Stats &getStats() const { return runs.results.front().stats; }
-    double getEDP() const {
-      return double(getStats().cycles) * getStats().energyPJ;
-    }
-  };
-  auto check = [&](const CompilePipelineOptions &candidate,
-                   const std::string &what, double bar,
-                   bool orEqual) -> FailureOr<Trial> {
-    FailureOr<Runs> runs =
-        compileAndRun(module, candidate, *target, calibration, inputs);
-    if (failed(runs))
-      return failure();
-    ++result.attempts;
-    Trial trial;
-    std::tie(trial.cosine, trial.top1) = compare(*reference, *runs);
-    trial.runs = std::move(*runs);
-    trial.pass = trial.cosine >= calibration.minCosine &&
-                 (trial.top1 < 0.0 || trial.top1 >= calibration.minTop1);
-    double edp = trial.getEDP();
-    trial.kept = trial.pass && (edp < bar || (orEqual && edp == bar));
-    log << llvm::formatv("tasd: {0}: cosine {1:f6}, top-1 {2}, cycles {3} "
-                         "(reference {4}): {5}\n",
-                         what, trial.cosine,
-                         trial.top1 < 0.0
-                             ? std::string("n/a")
-                             : llvm::formatv("{0:f3}", trial.top1).str(),
-                         trial.getStats().cycles, result.referenceCycles,
-                         trial.kept   ? "kept"
-                         : trial.pass ? "passes, but saves no EDP"
-                                      : "misses the output check");
-    return trial;
-  };
-  auto keep = [&](const Trial &trial) {
-    result.cosine = trial.cosine;
-    result.top1 = trial.top1;
-    result.cycles = trial.getStats().cycles;
-    result.energyPJ = trial.getStats().energyPJ;
-  };
-  auto makeCandidate = [&](double maxError, StringRef activations,
-                           StringRef tasd, CompilePipelineOptions &c) {
-    setBase(c);
-    c.tasd = tasd.str();
-    c.tasdMaxError = maxError;
-    c.tasdMaxTerms = options.tasdMaxTerms;
-    c.tasdActivations = activations.str();
-    c.tasdOutput = tasd == "search" ? configFile.str() : "";
-  };
-
-  if (options.tasd != "search") {
-    CompilePipelineOptions candidate;
-    makeCandidate(options.tasdMaxError, options.tasdActivations, options.tasd,
-                  candidate);
-    FailureOr<Trial> trial = check(
-        candidate, llvm::formatv("configuration '{0}'", options.tasd).str(),
-        std::numeric_limits<double>::infinity(), false);
-    if (failed(trial))
-      return failure();
-    if (!trial->pass) {
-      module.emitError()
-          << "TASD configuration '" << options.tasd.getValue()
-          << "' misses the output check on the calibration "
-             "inputs: cosine "
-          << llvm::formatv("{0:f6} (least allowed {1:f4}), top-1 "
-                           "agreement {2} (least allowed {3:f4})",
-                           trial->cosine, calibration.minCosine,
-                           trial->top1 < 0.0
-                               ? std::string("n/a")
-                               : llvm::formatv("{0:f3}", trial->top1).str(),
-                           calibration.minTop1);
-      return failure();
-    }
-    result.configFile = options.tasd.getValue();
-    result.maxError = options.tasdMaxError;
-    result.activations = options.tasdActivations;
-    keep(*trial);
-    return result;
-  }
-
-  // The ladder of budgets: max-error / 2^r, each with the activation
-  // pattern asked for and (if one was) without it.
-  struct Attempt {
-    double maxError;
-    std::string activations;
-  };
-  SmallVector<Attempt> attempts;
-  double budget = options.tasdMaxError;
-  for (unsigned r = 0; r < std::max(1u, calibration.maxRounds);
-       ++r, budget /= 2) {
-    attempts.push_back({budget, options.tasdActivations});
-    if (options.tasdActivations != "none")
-      attempts.push_back({budget, "none"});
-  }
-
-  // The first attempt whose outputs pass and that saves EDP is kept, else
-  // the model without TASD; those before it, most aggressive first, are
-  // where the refinement moves layers to.
-  struct Missed {
-    std::string what;
-    llvm::json::Object config;
-    Trial trial;
-  };
-  SmallVector<Missed> missed;
-  std::optional<llvm::json::Object> kept;
-  std::optional<Trial> keptTrial;
-  for (const Attempt &attempt : attempts) {
-    CompilePipelineOptions candidate;
-    makeCandidate(attempt.maxError, attempt.activations, "search", candidate);
-    std::string what = llvm::formatv("max-error {0:f4}, activations {1}",
-                                     attempt.maxError, attempt.activations);
-    FailureOr<Trial> trial =
-        check(candidate, what,
-              double(result.referenceCycles) * result.referenceEnergyPJ,
-              /*orEqual=*/true);
-    if (failed(trial))
-      return failure();
-    FailureOr<llvm::json::Object> config = readConfig(module, configFile);
-    if (failed(config))
-      return failure();
-    if (!trial->kept) {
-      missed.push_back({what, std::move(*config), std::move(*trial)});
-      continue;
-    }
-    result.configFile = configFile.str();
-    result.maxError = attempt.maxError;
-    result.activations = attempt.activations;
-    keep(*trial);
-    kept = std::move(*config);
-    keptTrial = std::move(*trial);
-    break;
-  }
-  if (!kept) {
-    // No TASD: every layer's weight and activations as they are.
-    kept.emplace();
-    for (const auto &entry : missed.front().config)
-      (*kept)[entry.first] = llvm::json::Object{{"tasd_weights", "none"},
-                                                {"tasd_activations", "none"}};
-    Trial none;
-    std::tie(none.cosine, none.top1) = compare(*reference, *reference);
-    none.runs = *reference;
-    none.pass = none.kept = true;
-    result.configFile = configFile.str();
-    result.activations = "none";
-    keep(none);
-    keptTrial = std::move(none);
-    if (failed(writeConfig(module, configFile, *kept)))
-      return failure();
-  }
-
-  // The refinement, layer by layer between the kept configuration and each
-  // that missed: groups of the layers a missed configuration sets
-  // differently, largest measured EDP gain first, take its settings while
-  // the outputs still pass; a group that misses is halved. A group of every
-  // differing layer is the configuration that missed, and is only halved.
-  unsigned steps = 0;
-  llvm::StringSet<> moved;
-  for (const Missed &m : missed) {
-    llvm::StringMap<double> gains =
-        getLayerGains(keptTrial->getStats(), m.trial.getStats(), *kept);
-    size_t differing = 0;
-    std::vector<std::string> order;
-    for (const auto &entry : m.config) {
-      const llvm::json::Value *now = kept->get(entry.first);
-      if (now && *now == entry.second)
-        continue;
-      ++differing;
-      if (!moved.contains(entry.first) && gains.lookup(entry.first) > 0.0)
-        order.push_back(entry.first.str());
-    }
-    llvm::sort(order, [&](const std::string &a, const std::string &b) {
-      return std::make_pair(-gains.lookup(a), a) <
-             std::make_pair(-gains.lookup(b), b);
-    });
-    SmallVector<ArrayRef<std::string>> pending = {order};
-    while (!pending.empty() && steps < calibration.refineSteps) {
-      ArrayRef<std::string> group = pending.pop_back_val();
-      if (group.empty())
-        continue;
-      if (group.size() < differing) {
-        llvm::json::Object config = *kept;
-        for (const std::string &name : group)
-          config[name] = *m.config.get(name);
-        if (failed(writeConfig(module, configFile, config)))
-          return failure();
-        CompilePipelineOptions candidate;
-        makeCandidate(options.tasdMaxError, options.tasdActivations, configFile,
-                      candidate);
-        ++steps;
-        FailureOr<Trial> trial =
-            check(candidate,
-                  llvm::formatv("{0} layer(s) from {1} ({2}{3})", group.size(),
-                                m.what, group.front(),
-                                group.size() > 1 ? ", ..." : "")
-                      .str(),
-                  keptTrial->getEDP(), /*orEqual=*/false);
-        if (failed(trial))
-          return failure();
-        if (trial->kept) {
-          kept = std::move(config);
-          keep(*trial);
-          keptTrial = std::move(*trial);
-          for (const std::string &name : group)
-            moved.insert(name);
-          continue;
-        }
-      }
-      if (group.size() > 1) {
-        pending.push_back(group.drop_front(group.size() / 2));
-        pending.push_back(group.take_front(group.size() / 2));
-      }
-    }
-  }
-  result.refinedLayers = moved.size();
-  // The file holds the last configuration tried; the final compile applies
-  // the one kept.
-  if (steps && failed(writeConfig(module, configFile, *kept)))
-    return failure();
-  return result;
+  return Calibration(module, options, calibration, configFile, log).run();
 }
