@@ -5,11 +5,14 @@
 //===----------------------------------------------------------------------===//
 //
 // Each instruction against a naive reference written here (ISA §4), over
-// random shapes and seeds, for fp32 and int8.
+// random shapes and seeds, for fp32 and int8; STRUCT also against the
+// compiler's model of it (tasd::structureRow).
 //
 //===----------------------------------------------------------------------===//
 
 #include "Harness.h"
+
+#include "spc/Support/Tasd.h"
 
 #include "llvm/Support/MathExtras.h"
 
@@ -462,6 +465,45 @@ TEST(StructTest, KeepsLargestMagnitudes) {
       ASSERT_TRUE(bool(r)) << llvm::toString(r.takeError());
       expectSame(want, im);
     }
+}
+
+TEST(StructTest, MatchesTheCompilersStructuring) {
+  // spa-tasd-search and the numpy references model TASD-A with
+  // tasd::structureRow; the emulator's STRUCT must keep the same values.
+  Harness h(getTarget("flexible-nm", 65536));
+  for (unsigned seed = 0; seed < 6; ++seed) {
+    std::mt19937 rng(seed);
+    isa::Struct s;
+    s.buffer = Buffer::Act;
+    s.dtype = DType::F32;
+    s.m = uint16_t(std::vector<unsigned>{4, 8, 16}[seed % 3]);
+    s.n = uint16_t(1 + rng() % (s.m - 1));
+    s.rows = uint16_t(1 + rng() % 6);
+    s.cols = uint16_t(s.m * (1 + rng() % 4));
+    s.srcAddr = s.dstAddr = 128;
+    s.srcRowStride = s.dstRowStride = s.cols;
+    Images im = h.randomImages(rng);
+    std::vector<float> rows(size_t(s.rows) * s.cols);
+    for (float &v : rows) {
+      v = rng() % 5 == 0 ? float(int(rng() % 5) - 2) : smallFloat(rng);
+      if (rng() % 19 == 0)
+        v = NAN;
+    }
+    for (size_t i = 0; i < rows.size(); ++i)
+      put<float>(im[Buffer::Act], s.srcAddr + 4 * i, rows[i]);
+    for (size_t r = 0; r < s.rows; ++r)
+      tasd::structureRow(
+          llvm::MutableArrayRef<float>(rows).slice(r * s.cols, s.cols), s.n,
+          s.m);
+    h.compute = {{Opcode::Struct, 0, s}};
+    auto r = h.run(im);
+    ASSERT_TRUE(bool(r)) << llvm::toString(r.takeError());
+    for (size_t i = 0; i < rows.size(); ++i) {
+      float got = get<float>(im[Buffer::Act], s.srcAddr + 4 * i);
+      EXPECT_TRUE(std::isnan(rows[i]) ? std::isnan(got) : got == rows[i])
+          << "seed " << seed << " value " << i;
+    }
+  }
 }
 
 } // namespace
