@@ -12,7 +12,9 @@
 #     sparse-2of4), runs both binaries on the emulator (spc-run) on a seeded
 #     random input, checks the outputs against an independent numpy
 #     evaluation of the ONNX graph (utils/onnx-reference.py), and prints a
-#     per-layer table of cycles, utilisation and energy.
+#     per-layer table of cycles, utilisation and energy; each run also
+#     writes an HTML report (spc-run --report-html) to
+#     build/example/TARGET.html.
 #
 #===-----------------------------------------------------------------------===#
 set -euo pipefail
@@ -78,7 +80,7 @@ PY
 
 for target in dense-systolic sparse-2of4; do
   dir="$work/$target"
-  mkdir -p "$dir"
+  mkdir -p "$dir" "$build_dir/example"
   echo
   echo "== $(basename "$input") on $target"
   compile_start=$(date +%s.%N)
@@ -86,7 +88,8 @@ for target in dense-systolic sparse-2of4; do
     -o "$dir/model.spab" --report="$dir/report.json"
   compile_end=$(date +%s.%N)
   "$build_dir/bin/spc-run" "$dir/model.spab" --input="$input_name=$work/x.npy" \
-    --output-dir="$dir/out" --stats="$dir/stats.json"
+    --output-dir="$dir/out" --stats="$dir/stats.json" \
+    --report-html="$build_dir/example/$target.html"
   run_end=$(date +%s.%N)
   /usr/bin/python3 - "$dir" "$work/reference" "$compile_start" "$compile_end" \
     "$run_end" <<'PY'
@@ -117,7 +120,8 @@ print(f"compile {t1 - t0:.2f} s, emulate {t2 - t1:.2f} s, peak DRAM arena "
       f"instructions")
 sys.exit(0 if ok else 1)
 PY
+  echo "HTML report: $build_dir/example/$target.html"
 done
 echo
 echo "Commands: $build_dir/bin/spc-compile $input ${shapes[*]} --target=TARGET -o model.spab --report=report.json"
-echo "          $build_dir/bin/spc-run model.spab --input=$input_name=x.npy --output-dir=out --stats=stats.json"
+echo "          $build_dir/bin/spc-run model.spab --input=$input_name=x.npy --output-dir=out --stats=stats.json --report-html=report.html"

@@ -20,6 +20,8 @@ packages=(
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
   # The Python package and its tests.
   pybind11-dev python3-numpy python3-onnx python3-pytest
+  # Headless rendering of spc-run's HTML report in the tests.
+  chromium
 )
 for arg in "$@"; do
   case "$arg" in

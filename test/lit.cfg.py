@@ -56,3 +56,9 @@ import subprocess
 if subprocess.call(["/usr/bin/python3", "-c", "import torch, torchvision, onnx"],
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) == 0:
     config.available_features.add("torch")
+
+# spc-run's HTML report renders in headless Chromium (Debian's chromium).
+import shutil
+
+if shutil.which("chromium"):
+    config.available_features.add("chromium")

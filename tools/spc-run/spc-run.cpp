@@ -15,6 +15,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "spc/Emulator/Emulator.h"
+#include "spc/Emulator/HtmlReport.h"
 #include "spc/Emulator/Npy.h"
 #include "spc/Target/Binary.h"
 #include "spc/Target/TargetDescription.h"
@@ -55,6 +56,12 @@ static std::string statsPath;
 static cl::opt<std::string>
     tracePath("trace", cl::desc("Write one line per executed instruction"),
               cl::value_desc("FILE"), cl::cat(category));
+static cl::opt<std::string> reportHtmlPath(
+    "report-html",
+    cl::desc("Write a self-contained HTML page of the run's statistics: "
+             "per-layer charts of cycles, energy, utilisation and weight "
+             "bytes, and a sortable layer table"),
+    cl::value_desc("FILE.html"), cl::cat(category));
 static cl::opt<std::string> targetName(
     "target",
     cl::desc("Target preset or file (default: the one in the binary)"),
@@ -251,6 +258,13 @@ int main(int argc, char **argv) {
   if (!statsPath.empty())
     if (Error err = writeToOutput(statsPath, [&](raw_ostream &os) {
           os << formatv("{0:2}", emu::toJSON(result->stats)) << "\n";
+          return Error::success();
+        }))
+      return fail(toString(std::move(err)));
+  if (!reportHtmlPath.empty())
+    if (Error err = writeToOutput(reportHtmlPath, [&](raw_ostream &os) {
+          emu::writeHtmlReport(result->stats, sys::path::filename(modelPath),
+                               os);
           return Error::success();
         }))
       return fail(toString(std::move(err)));
