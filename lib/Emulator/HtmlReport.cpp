@@ -7,6 +7,7 @@
 #include "spc/Emulator/HtmlReport.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
@@ -21,40 +22,13 @@ namespace {
 /// and quoted attribute values alike).
 std::string escape(StringRef text) {
   std::string out;
-  for (char c : text) {
-    switch (c) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    case '\'':
-      out += "&#39;";
-      break;
-    default:
-      out += c;
-    }
-  }
+  raw_string_ostream os(out);
+  printHTMLEscaped(text, os);
   return out;
 }
 
 /// A count with thousands separators.
-std::string group(uint64_t v) {
-  std::string digits = std::to_string(v), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i && (digits.size() - i) % 3 == 0)
-      out += ',';
-    out += digits[i];
-  }
-  return out;
-}
+std::string group(uint64_t v) { return formatv("{0:N}", v).str(); }
 
 constexpr const char *kStyle = R"(
 body { font-family: sans-serif; margin: 24px; color: #1d2330; }
@@ -258,8 +232,7 @@ void emu::writeHtmlReport(const Stats &stats, StringRef title,
         "<th data-type=\"num\">Instructions</th></tr></thead>\n<tbody>\n";
   // Sortable cells carry their exact value.
   auto count = [&](uint64_t value) {
-    os << formatv("<td class=\"num\" data-value=\"{0}\">{1}</td>", value,
-                  group(value));
+    os << formatv("<td class=\"num\" data-value=\"{0}\">{0:N}</td>", value);
   };
   auto real = [&](double value, const std::string &shown) {
     os << formatv("<td class=\"num\" data-value=\"{0:e15}\">{1}</td>", value,

@@ -40,7 +40,7 @@ class Page(HTMLParser):
         for key in ("src", "href", "xlink:href", "srcset", "action"):
             if key in a:
                 self.external.append((tag, key, a[key]))
-        if tag == "link" or (tag == "style" and "@import" in a.get("src", "")):
+        if tag == "link":
             self.external.append((tag, "link", a))
         if tag == "svg" and a.get("id", "").startswith("chart-"):
             self.chart = a["id"]
