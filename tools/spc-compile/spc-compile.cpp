@@ -14,9 +14,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "spc/Compiler/TasdCalibration.h"
-#include "spc/Conversion/Pipeline.h"
-#include "spc/Import/ONNX/ImportONNX.h"
+#include "spc/Compiler/Compile.h"
 #include "spc/InitAllDialects.h"
 #include "spc/Target/SptBinary.h"
 
@@ -143,95 +141,38 @@ static llvm::cl::opt<bool>
               llvm::cl::desc("Skip the ONNX checker before importing"),
               llvm::cl::init(false), llvm::cl::cat(category));
 
-/// TASD's end-to-end check (spc/Compiler/TasdCalibration.h): the budget
-/// and activation pattern whose outputs on the calibration inputs meet
-/// --tasd-min-cosine and --tasd-min-top1.
-static FailureOr<TasdCalibrationResult>
-runTasdCalibration(ModuleOp module, const CompilePipelineOptions &pipeline,
-                   TimingScope &timing) {
-  TimingScope scope = timing.nest("TASD search and calibration");
-  TasdCalibrationOptions calibration;
-  calibration.minCosine = tasdMinCosine;
-  calibration.minTop1 = tasdMinTop1;
-  calibration.samples = tasdSamples;
-  calibration.refineSteps = tasdRefineSteps;
-  llvm::Expected<std::vector<std::map<std::string, emu::HostTensor>>> inputs =
-      readCalibrationInputs(tasdCalibration);
-  if (!inputs) {
-    llvm::errs() << "error: " << llvm::toString(inputs.takeError()) << "\n";
-    return failure();
-  }
-  calibration.inputs = std::move(*inputs);
-  llvm::SmallString<128> configFile;
-  if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
-          "spc-tasd", "json", configFile)) {
-    llvm::errs() << "error: cannot create a temporary file: " << ec.message()
-                 << "\n";
-    return failure();
-  }
-  // The kept configuration is applied by the final compile, then removed.
-  static llvm::FileRemover remover;
-  remover.setFile(configFile);
-  return calibrateTasd(module, pipeline, calibration, configFile,
-                       llvm::errs());
-}
-
-/// Adds the whole-model TASD figures to the compile report.
-static LogicalResult addTasdToReport(const TasdCalibrationResult &tasd) {
-  auto buffer = llvm::MemoryBuffer::getFile(reportFile);
-  llvm::Expected<llvm::json::Value> report =
-      buffer ? llvm::json::parse((*buffer)->getBuffer())
-             : llvm::Expected<llvm::json::Value>(
-                   llvm::errorCodeToError(buffer.getError()));
-  if (!report || !report->getAsObject()) {
-    llvm::errs() << "error: cannot read back the report '" << reportFile
-                 << "'\n";
-    if (!report)
-      llvm::consumeError(report.takeError());
-    return failure();
-  }
-  double refEDP = double(tasd.referenceCycles) * tasd.referenceEnergyPJ;
-  double edp = double(tasd.cycles) * tasd.energyPJ;
-  llvm::json::Object summary{
-      {"max_error", tasd.maxError},
-      {"activations", tasd.activations},
-      {"refined_layers", int64_t(tasd.refinedLayers)},
-      {"calibration_cosine", tasd.cosine},
-      {"attempts", int64_t(tasd.attempts)},
-      {"reference", llvm::json::Object{{"cycles", int64_t(tasd.referenceCycles)},
-                                       {"energy_pj", tasd.referenceEnergyPJ},
-                                       {"edp", refEDP}}},
-      {"emulated", llvm::json::Object{{"cycles", int64_t(tasd.cycles)},
-                                      {"energy_pj", tasd.energyPJ},
-                                      {"edp", edp}}},
-      {"edp_reduction", refEDP > 0.0 ? 1.0 - edp / refEDP : 0.0}};
-  if (tasd.top1 >= 0.0)
-    summary["calibration_top1"] = tasd.top1;
-  (*report->getAsObject())["tasd"] = std::move(summary);
-  std::string error;
-  auto output = openOutputFile(reportFile, &error);
-  if (!output) {
-    llvm::errs() << "error: " << error << "\n";
-    return failure();
-  }
-  output->os() << llvm::formatv("{0:2}", *report) << "\n";
-  output->keep();
-  return success();
-}
-
 static LogicalResult compile(MLIRContext &context) {
-  ONNXImportOptions options;
-  options.runChecker = !noChecker;
-  for (const std::string &spec : inputShapes) {
-    std::string error;
-    if (failed(parseInputShape(spec, options, error))) {
-      llvm::errs() << "error: " << error << "\n";
-      return failure();
-    }
-  }
   if (emitKind == EmitKind::Binary && (outputFile.empty() || outputFile == "-")) {
     llvm::errs() << "error: --emit=bin needs an output file: -o FILE.spab\n";
     return failure();
+  }
+  CompileOptions options;
+  options.target = targetName;
+  options.inputShapes = inputShapes;
+  options.runChecker = !noChecker;
+  options.prune = pruneSpec;
+  options.permute = permuteChannels;
+  options.overrides = layerOverrides;
+  options.reportFile = reportFile;
+  options.tasd = tasdMode;
+  if (tasdMode != "none") {
+    options.tasdMaxError = tasdMaxError;
+    options.tasdMaxTerms = tasdMaxTerms;
+    // A bare --tasd-activations means auto.
+    options.tasdActivations =
+        tasdActivations.empty() ? "auto" : tasdActivations.getValue();
+    options.tasdConfigOut = tasdConfigOut;
+    options.calibration.minCosine = tasdMinCosine;
+    options.calibration.minTop1 = tasdMinTop1;
+    options.calibration.samples = tasdSamples;
+    options.calibration.refineSteps = tasdRefineSteps;
+    llvm::Expected<std::vector<std::map<std::string, emu::HostTensor>>>
+        inputs = readCalibrationInputs(tasdCalibration);
+    if (!inputs) {
+      llvm::errs() << "error: " << llvm::toString(inputs.takeError()) << "\n";
+      return failure();
+    }
+    options.calibration.inputs = std::move(*inputs);
   }
 
   std::string error;
@@ -247,46 +188,10 @@ static LogicalResult compile(MLIRContext &context) {
   DefaultTimingManager timingManager;
   applyDefaultTimingManagerCLOptions(timingManager);
   TimingScope timing = timingManager.getRootScope();
-  TimingScope importTiming = timing.nest("Import ONNX");
-  OwningOpRef<ModuleOp> module =
-      importONNXModel(buffer->getMemBufferRef(), &context, options);
+  OwningOpRef<ModuleOp> module = compileModel(
+      buffer->getMemBufferRef(), context, options, llvm::errs(), timing,
+      [](PassManager &pm) { return applyPassManagerCLOptions(pm); });
   if (!module)
-    return failure();
-  importTiming.stop();
-
-  PassManager pm(&context);
-  if (failed(applyPassManagerCLOptions(pm)))
-    return failure();
-  pm.enableTiming(timing);
-  CompilePipelineOptions pipeline;
-  pipeline.target = targetName;
-  pipeline.report = reportFile;
-  pipeline.prune = pruneSpec;
-  pipeline.permute = permuteChannels;
-  pipeline.overrides = layerOverrides;
-  std::optional<TasdCalibrationResult> tasd;
-  if (tasdMode != "none") {
-    pipeline.tasd = tasdMode;
-    pipeline.tasdMaxError = tasdMaxError;
-    pipeline.tasdMaxTerms = tasdMaxTerms;
-    // A bare --tasd-activations means auto.
-    pipeline.tasdActivations =
-        tasdActivations.empty() ? "auto" : tasdActivations.getValue();
-    FailureOr<TasdCalibrationResult> calibrated =
-        runTasdCalibration(*module, pipeline, timing);
-    if (failed(calibrated))
-      return failure();
-    tasd = std::move(*calibrated);
-    // The final compile applies the configuration kept, without searching.
-    pipeline.tasd = tasd->configFile;
-    pipeline.tasdMaxError = tasd->maxError;
-    pipeline.tasdActivations = tasd->activations;
-    pipeline.tasdOutput = tasdConfigOut;
-  }
-  buildCompilePipeline(pm, pipeline);
-  if (failed(pm.run(*module)))
-    return failure();
-  if (tasd && !reportFile.empty() && failed(addTasdToReport(*tasd)))
     return failure();
 
   auto program = *module->getOps<spt::ProgramOp>().begin();
