@@ -19,7 +19,9 @@ packages=(
   # node tests used for conformance.
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
   # The Python package and its tests.
-  pybind11-dev python3-numpy python3-onnx python3-pytest
+  pybind11-dev python3-dev python3-numpy python3-onnx python3-pytest
+  # The examples chart their figures.
+  python3-matplotlib
   # Headless rendering of spc-run's HTML report in the tests.
   chromium
 )

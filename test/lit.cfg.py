@@ -57,6 +57,17 @@ if subprocess.call(["/usr/bin/python3", "-c", "import torch, torchvision, onnx"]
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) == 0:
     config.available_features.add("torch")
 
+# The spc Python package (python/), built into the build tree; its pytest
+# suites under test/Python run with %spc_python.
+if config.spc_python_enabled.upper() in ("ON", "1", "TRUE", "YES"):
+    config.available_features.add("spc-python")
+config.substitutions.append(
+    ("%spc_python",
+     "env PYTHONPATH={} SPC_BUILD_DIR={} SPC_TOOLS_DIR={} "
+     "PYTHONDONTWRITEBYTECODE=1 /usr/bin/python3".format(
+         os.path.join(config.spc_obj_root, "python"), config.spc_obj_root,
+         config.spc_tools_dir)))
+
 # spc-run's HTML report renders in headless Chromium (Debian's chromium).
 import shutil
 

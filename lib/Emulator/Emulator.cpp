@@ -19,6 +19,7 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <deque>
 #include <mutex>
@@ -190,6 +191,60 @@ json::Value toJSON(const Stats &stats) {
       {"instructions", std::move(counts)},
       {"layers", std::move(layers)},
   };
+}
+
+bool fromJSON(const json::Value &value, LayerStats &layer, json::Path path) {
+  json::ObjectMapper o(value, path);
+  double density = 1.0;
+  if (!o || !o.map("name", layer.name) || !o.map("start", layer.startCycle) ||
+      !o.map("end", layer.endCycle) || !o.map("cycles", layer.cycles) ||
+      !o.map("macs", layer.macs) ||
+      !o.map("performed_macs", layer.performedMacs) ||
+      !o.map("utilization", layer.utilization) ||
+      !o.map("energy_pj", layer.energyPJ) ||
+      !o.map("dram_bytes", layer.dramBytes) ||
+      !o.map("sram_bytes", layer.sramBytes) ||
+      !o.map("instructions", layer.instructions) ||
+      !o.map("format", layer.format) || !o.map("density", density) ||
+      !o.map("weight_bytes_streamed", layer.weightBytes) ||
+      !o.map("weight_bytes_streamed_dense", layer.denseWeightBytes))
+    return false;
+  layer.denseMacs =
+      density > 0.0 ? uint64_t(std::llround(double(layer.macs) / density)) : 0;
+  return true;
+}
+
+bool fromJSON(const json::Value &value, Stats &stats, json::Path path) {
+  json::ObjectMapper o(value, path);
+  std::map<std::string, uint64_t> units;
+  if (!o || !o.map("target", stats.target) ||
+      !o.map("clock_mhz", stats.clockMHz) || !o.map("cycles", stats.cycles) ||
+      !o.map("energy_pj", stats.energyPJ) || !o.map("macs", stats.macs) ||
+      !o.map("performed_macs", stats.performedMacs) ||
+      !o.map("dram_bytes", stats.dramBytes) ||
+      !o.map("dram_charged_bytes", stats.dramChargedBytes) ||
+      !o.map("sram_bytes", stats.sramBytes) ||
+      !o.map("vector_elements", stats.vectorElements) ||
+      !o.map("utilization", stats.utilization) ||
+      !o.map("unit_busy_cycles", units) ||
+      !o.map("instructions", stats.instructionCounts) ||
+      !o.map("layers", stats.layers))
+    return false;
+  for (const auto &[name, busy] : units) {
+    if (name == "dram-channel") {
+      stats.dramChannelBusy = busy;
+      continue;
+    }
+    unsigned u = 1;
+    while (u < kNumUnits && getName(Unit(u)) != name)
+      ++u;
+    if (u == kNumUnits) {
+      path.field("unit_busy_cycles").field(name).report("unknown unit");
+      return false;
+    }
+    stats.unitBusy[u] = busy;
+  }
+  return true;
 }
 
 //===----------------------------------------------------------------------===//

@@ -23,6 +23,17 @@ static Error npyError(StringRef name, const Twine &message) {
                            Twine(name) + ": " + message);
 }
 
+Expected<isa::DType> parseNpyDescr(StringRef descr) {
+  if (descr == "<f4")
+    return isa::DType::F32;
+  if (descr == "|i1" || descr == "<i1" || descr == "i1")
+    return isa::DType::I8;
+  if (descr == "<i4")
+    return isa::DType::I32;
+  return createStringError("unsupported dtype '" + descr +
+                           "' (expected '<f4', '|i1' or '<i4')");
+}
+
 StringRef getNpyDescr(isa::DType dtype) {
   switch (dtype) {
   case isa::DType::F32:
@@ -163,15 +174,10 @@ Expected<HostTensor> parseNpy(ArrayRef<uint8_t> bytes, StringRef name) {
                           "'fortran_order' and 'shape'");
 
   HostTensor tensor;
-  if (descr == "<f4")
-    tensor.dtype = isa::DType::F32;
-  else if (descr == "|i1" || descr == "<i1" || descr == "i1")
-    tensor.dtype = isa::DType::I8;
-  else if (descr == "<i4")
-    tensor.dtype = isa::DType::I32;
-  else
-    return npyError(name, "unsupported dtype '" + descr +
-                              "' (expected '<f4', '|i1' or '<i4')");
+  Expected<isa::DType> dtype = parseNpyDescr(descr);
+  if (!dtype)
+    return npyError(name, toString(dtype.takeError()));
+  tensor.dtype = *dtype;
   if (*fortran)
     return npyError(name, "fortran_order arrays are not supported; save a "
                           "C-ordered array (numpy.ascontiguousarray)");

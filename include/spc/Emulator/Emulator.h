@@ -123,6 +123,11 @@ struct Stats {
 /// The stats as JSON: cycles, energy_pj, macs, dram_bytes, sram_bytes,
 /// utilization, units, instructions and layers (docs/Emulator.md).
 llvm::json::Value toJSON(const Stats &stats);
+/// Reads toJSON's form back (the layers' dense MACs from their density).
+bool fromJSON(const llvm::json::Value &value, LayerStats &layer,
+              llvm::json::Path path);
+bool fromJSON(const llvm::json::Value &value, Stats &stats,
+              llvm::json::Path path);
 
 /// One executed instruction.
 struct TraceEntry {

@@ -38,6 +38,8 @@ llvm::Error writeNpyFile(const HostTensor &tensor, llvm::StringRef path);
 
 /// The NumPy descr string of a dtype ('<f4', '|i1', '<i4').
 llvm::StringRef getNpyDescr(isa::DType dtype);
+/// The dtype of a NumPy descr string; the error names the ones supported.
+llvm::Expected<isa::DType> parseNpyDescr(llvm::StringRef descr);
 
 } // namespace spc::emu
 
