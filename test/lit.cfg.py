@@ -32,6 +32,7 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 # on PATH may not.
 config.substitutions.append(("%python", "/usr/bin/python3"))
 config.substitutions.append(("%spc_src", config.spc_src_root))
+config.substitutions.append(("%spc_obj", config.spc_obj_root))
 config.substitutions.append(("%spc_tools", config.spc_tools_dir))
 
 tool_dirs = [config.spc_tools_dir, config.llvm_tools_dir]
