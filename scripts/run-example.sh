@@ -29,7 +29,9 @@ else
 fi
 
 "$root/scripts/setup-debian.sh"
-"$root/scripts/build.sh" spc-opt spc-translate spc-compile spc-run >/dev/null
+# spc-python too, so that `import spc` works from build/python afterwards
+# (docs/GettingStarted.md).
+"$root/scripts/build.sh" spc-opt spc-translate spc-compile spc-run spc-python >/dev/null
 build_dir=${SPC_BUILD_DIR:-$root/build}
 
 work=$(mktemp -d)
