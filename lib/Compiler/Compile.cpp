@@ -20,7 +20,10 @@
 using namespace mlir;
 using namespace spc;
 
-llvm::json::Object spc::getTasdReport(const TasdCalibrationResult &tasd) {
+/// The compile report's TASD section: the check's budget, activations,
+/// layers refined, calibration agreement and emulated EDP against the model
+/// without TASD (docs/Compiler.md).
+static llvm::json::Object getTasdReport(const TasdCalibrationResult &tasd) {
   double refEDP = double(tasd.referenceCycles) * tasd.referenceEnergyPJ;
   double edp = double(tasd.cycles) * tasd.energyPJ;
   llvm::json::Object summary{

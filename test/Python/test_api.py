@@ -6,7 +6,6 @@ import pickle
 import subprocess
 
 import numpy as np
-import onnx
 import pytest
 
 import spc

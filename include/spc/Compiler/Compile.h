@@ -71,11 +71,6 @@ compileModel(llvm::MemoryBufferRef model, mlir::MLIRContext &context,
              llvm::function_ref<mlir::LogicalResult(mlir::PassManager &)>
                  configure = {});
 
-/// The compile report's TASD section: the check's budget, activations,
-/// layers refined, calibration agreement and emulated EDP against the
-/// model without TASD (docs/Compiler.md).
-llvm::json::Object getTasdReport(const TasdCalibrationResult &tasd);
-
 } // namespace spc
 
 #endif // SPC_COMPILER_COMPILE_H
